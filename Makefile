@@ -1,0 +1,32 @@
+# Two commands for a fresh Debian machine (see README):
+#   make run    start the dashboard
+#   make test   install everything the tests need, then lint and run the tests
+VENV ?= .venv
+PY := $(VENV)/bin/python
+ARGS ?=
+
+.PHONY: run test setup browser lint
+.DEFAULT_GOAL := run
+
+$(VENV)/.installed: requirements.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+# Browser tests drive Debian's Chromium through Playwright (no browser download).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	fi
+
+run: setup
+	$(PY) -m streamlit run dashboard/app.py $(if $(ARGS),-- $(ARGS),)
+
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+test: setup browser lint
+	$(PY) -m pytest

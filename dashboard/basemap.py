@@ -1,0 +1,118 @@
+"""Offline vector basemap: country polygons and North Korean province boundaries.
+
+The dashboard runs with no network, so it cannot fetch tiles or boundaries at run time. The
+files in geodata/basemap/ (simplified Natural Earth data, see geodata/README.md) are read here
+once and shared. This module never imports streamlit, so tests, scripts and exports can use it.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+import shapely
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import nearest_points
+
+BASEMAP_DIR: Path = Path(__file__).resolve().parent.parent / "geodata" / "basemap"
+COUNTRIES_FILE = BASEMAP_DIR / "countries.geojson"
+PROVINCE_LINES_FILE = BASEMAP_DIR / "kp_admin1_lines.geojson"
+PROVINCES_FILE = BASEMAP_DIR / "kp_provinces.geojson"
+
+EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
+
+
+def _read(path: Path) -> gpd.GeoDataFrame:
+    """Read a basemap file, or an empty EPSG:4326 frame if it is not there."""
+    if not path.exists():
+        return gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+    gdf = gpd.read_file(path)
+    return gdf.set_crs("EPSG:4326") if gdf.crs is None else gdf.to_crs("EPSG:4326")
+
+
+@lru_cache(maxsize=1)
+def _countries() -> gpd.GeoDataFrame:
+    gdf = gpd.read_file(COUNTRIES_FILE)
+    gdf = gdf.set_crs("EPSG:4326") if gdf.crs is None else gdf.to_crs("EPSG:4326")
+    # Features without an ISO code (Spratly Is., Scarborough Reef) read as NaN: make them None.
+    gdf["iso_a2"] = gdf["iso_a2"].astype(object).where(gdf["iso_a2"].notna(), None)
+    return gdf
+
+
+@lru_cache(maxsize=1)
+def _province_lines() -> gpd.GeoDataFrame:
+    return _read(PROVINCE_LINES_FILE)
+
+
+@lru_cache(maxsize=1)
+def _provinces() -> gpd.GeoDataFrame:
+    return _read(PROVINCES_FILE)
+
+
+def countries() -> gpd.GeoDataFrame:
+    """Country polygons (EPSG:4326) with iso_a2, name, label_lon, label_lat, label_src.
+
+    The file is parsed once; each call returns a copy so a caller's edits cannot leak into
+    other callers' maps.
+    """
+    return _countries().copy()
+
+
+def province_lines() -> gpd.GeoDataFrame:
+    """North Korean admin-1 boundary lines (EPSG:4326); an empty frame if the file is missing.
+
+    Returned as a copy, like countries().
+    """
+    return _province_lines().copy()
+
+
+def provinces() -> gpd.GeoDataFrame:
+    """Named North Korean province polygons (iso_3166_2, name, name_ne, label_lon, label_lat).
+
+    An empty EPSG:4326 frame if the file is missing. Returned as a copy.
+    """
+    return _provinces().copy()
+
+
+@lru_cache(maxsize=64)
+def country_shape(iso_a2: str) -> BaseGeometry | None:
+    """The (multi)polygon of a country by ISO 3166-1 alpha-2 code, or None if not in the basemap.
+
+    Shapely geometries are immutable, so the cached object is safe to hand out.
+    """
+    gdf = _countries()
+    rows = gdf[gdf["iso_a2"] == iso_a2.upper()]
+    if rows.empty:
+        return None
+    geom = shapely.union_all(rows.geometry.values)
+    shapely.prepare(geom)  # speeds up repeated contains() checks
+    return geom
+
+
+def _haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def distance_outside_km(lon: float, lat: float, iso_a2: str) -> float | None:
+    """Approximate great-circle distance (km) from a point to a country; 0 if it is inside.
+
+    Used to flag incidents whose coordinates fall outside the country they are filed under.
+    The nearest polygon point is found in lon/lat degrees with longitude shrunk by cos(lat) of
+    the query point (a local equirectangular view), then the distance to it is measured on the
+    sphere: within a few per cent for the few hundred km that matter, which is enough for that
+    check, so no geodesic library is needed. None if the country is not in the basemap.
+    """
+    geom = country_shape(iso_a2)
+    if geom is None:
+        return None
+    if geom.covers(shapely.Point(lon, lat)):
+        return 0.0
+    k = max(math.cos(math.radians(lat)), 0.01)
+    squeezed = shapely.transform(geom, lambda xy: xy * (k, 1.0))
+    nearest = nearest_points(squeezed, shapely.Point(lon * k, lat))[0]
+    return _haversine_km(lon, lat, nearest.x / k, nearest.y)

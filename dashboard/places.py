@@ -1,0 +1,169 @@
+"""The gazetteer: every place incidents and routes use, in every spelling we know.
+
+Journalists search in the spelling they know (Bukchong, Pukch'ŏng, 북청), so names
+are compared after folding case, diacritics and apostrophes, and only as whole
+words: "Tumen" must not find "Tyumen".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from dashboard import GEODATA_DIR
+from dashboard.basemap import distance_outside_km
+from dashboard.cells import parse_float, parse_list
+from dashboard.problems import DataError, Problem, errors
+from dashboard.tables import read_table
+from dashboard.vocab import PLACE_KINDS
+
+PLACES_PATH = GEODATA_DIR / "places.csv"
+PLACE_COLUMNS = [
+    "place_id",
+    "name",
+    "kind",
+    "admin1",
+    "country",
+    "latitude",
+    "longitude",
+    "alt_names",
+    "coord_source",
+    "note",
+]
+_REQUIRED = ["place_id", "name", "kind", "country", "latitude", "longitude", "coord_source"]
+# How far a place's point may sit outside its country, by kind (km).
+_KIND_TOLERANCE_KM = {"country": 0, "border_area": 60}
+_DEFAULT_TOLERANCE_KM = 3
+
+
+def normalise_name(text: str) -> str:
+    """Fold case, diacritics, apostrophes and punctuation so spellings compare equal."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = re.sub(r"['’`ʼ‘]", "", text).casefold()
+    text = re.sub(r"[^\w]+", " ", text)
+    return " ".join(text.split())
+
+
+def check_places(path: Path | str = PLACES_PATH) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
+    """The gazetteer as points indexed by place_id, and every problem found."""
+    shown = str(path)
+    table, problems = read_table(path, PLACE_COLUMNS)
+    if table is None:
+        return None, problems
+    seen: dict[str, int] = {}
+    lats, lons = [], []
+    for line, row in table.iterrows():
+        for col in _REQUIRED:
+            if not row[col].strip():
+                problems.append(Problem(shown, line, col, "empty required cell"))
+        pid = row["place_id"].strip()
+        if pid in seen:
+            problems.append(
+                Problem(
+                    shown, line, "place_id", f"duplicate id {pid!r} (first at line {seen[pid]})"
+                )
+            )
+        seen.setdefault(pid, line)
+        if row["kind"] and row["kind"] not in PLACE_KINDS:
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    "kind",
+                    f"unknown kind {row['kind']!r} (expected one of {', '.join(PLACE_KINDS)})",
+                )
+            )
+        lat, err = parse_float(row["latitude"], -90, 90)
+        if err and row["latitude"]:
+            problems.append(Problem(shown, line, "latitude", err))
+        lon, err = parse_float(row["longitude"], -180, 180)
+        if err and row["longitude"]:
+            problems.append(Problem(shown, line, "longitude", err))
+        if lat is not None and lon is not None and row["country"]:
+            outside = distance_outside_km(lon, lat, row["country"])
+            allowed = _KIND_TOLERANCE_KM.get(row["kind"], _DEFAULT_TOLERANCE_KM)
+            if outside is None:
+                problems.append(
+                    Problem(
+                        shown, line, "country", f"country {row['country']!r} is not in the basemap"
+                    )
+                )
+            elif outside > allowed:
+                problems.append(
+                    Problem(
+                        shown,
+                        line,
+                        "latitude",
+                        f"({lat:g}, {lon:g}) lies {outside:,.0f} km outside {row['country']}",
+                    )
+                )
+        lats.append(lat)
+        lons.append(lon)
+    if errors(problems):
+        return None, problems
+    frame = table.copy()
+    frame["latitude"] = lats
+    frame["longitude"] = lons
+    frame["alt_names"] = frame["alt_names"].map(parse_list)
+    places = gpd.GeoDataFrame(
+        frame,
+        geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]),
+        crs="EPSG:4326",
+    ).set_index("place_id")
+    return places, problems
+
+
+@lru_cache(maxsize=4)
+def _load_places_cached(path: str, mtime: float) -> gpd.GeoDataFrame:
+    places, problems = check_places(path)
+    if places is None:
+        raise DataError(problems)
+    return places
+
+
+def load_places(path: Path | str = PLACES_PATH) -> gpd.GeoDataFrame:
+    """The validated gazetteer (cached until the file changes). Raises DataError."""
+    p = Path(path)
+    try:
+        mtime = p.stat().st_mtime
+    except OSError:
+        mtime = -1.0
+    return _load_places_cached(str(p), mtime).copy()
+
+
+def place_names(places: gpd.GeoDataFrame) -> pd.Series:
+    """Every normalised name of each place (name, alternatives and the id)."""
+    return pd.Series(
+        {
+            pid: {
+                normalise_name(n)
+                for n in [row["name"], pid.replace("_", " "), *row["alt_names"]]
+                if n
+            }
+            for pid, row in places.iterrows()
+        },
+        dtype=object,
+    )
+
+
+def contains_words(haystack: str, needle: str) -> bool:
+    """Whether normalised ``needle`` occurs in normalised ``haystack`` as whole words."""
+    if not needle:
+        return False
+    return f" {needle} " in f" {haystack} "
+
+
+def matching_place_ids(query: str, places: gpd.GeoDataFrame) -> set[str]:
+    """Places any of whose names contains the query as whole words, in any spelling."""
+    needle = normalise_name(query)
+    return {
+        pid
+        for pid, names in place_names(places).items()
+        if any(contains_words(name, needle) for name in names)
+    }

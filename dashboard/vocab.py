@@ -1,0 +1,214 @@
+"""Controlled vocabularies and their styles, declared once.
+
+The map, the legend, the filters, the validator and the exports all read these
+tables, so a category or colour is changed here and nowhere else. Colours are
+Paul Tol's colour-blind-safe "muted" palette; every category also has its own
+marker shape so colour is never the only cue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    label: str
+    colour: str
+    shape: str  # a key of SHAPES
+    description: str
+
+
+@dataclass(frozen=True)
+class Shape:
+    svg_points: str  # polygon points in a 0..20 box; "" means a circle
+    mpl_marker: str  # matplotlib marker code
+
+
+SHAPES: dict[str, Shape] = {
+    "circle": Shape("", "o"),
+    "square": Shape("3,3 17,3 17,17 3,17", "s"),
+    "diamond": Shape("10,1 19,10 10,19 1,10", "D"),
+    "triangle_up": Shape("10,2 19,18 1,18", "^"),
+    "triangle_down": Shape("1,2 19,2 10,18", "v"),
+    "pentagon": Shape("10,1 19,8 15.5,18.5 4.5,18.5 1,8", "p"),
+    "hexagon": Shape("10,1 18,5.5 18,14.5 10,19 2,14.5 2,5.5", "h"),
+    "star": Shape(
+        "10,1 12.4,7.4 19,7.4 13.7,11.5 15.6,18.5 10,14.3 4.4,18.5 6.3,11.5 1,7.4 7.6,7.4", "*"
+    ),
+    "cross": Shape("4,1 10,7 16,1 19,4 13,10 19,16 16,19 10,13 4,19 1,16 7,10 1,4", "X"),
+}
+
+_CATEGORY_LIST = [
+    Category(
+        "lure",
+        "Lure / entrapment",
+        "#AA4499",
+        "diamond",
+        "Officials coax an escapee back or set a trap.",
+    ),
+    Category(
+        "crossing",
+        "Border crossing",
+        "#88CCEE",
+        "triangle_up",
+        "Someone crosses a border, in either direction.",
+    ),
+    Category(
+        "checkpoint",
+        "Checkpoint stop",
+        "#DDCC77",
+        "square",
+        "Travellers stopped and questioned at a checkpoint.",
+    ),
+    Category(
+        "arrest", "Arrest / detention", "#CC6677", "circle", "People arrested, detained or held."
+    ),
+    Category(
+        "extortion",
+        "Extortion / seizure",
+        "#999933",
+        "pentagon",
+        "Bribes demanded, money or property taken.",
+    ),
+    Category(
+        "deportation",
+        "Deportation / transfer",
+        "#332288",
+        "triangle_down",
+        "People sent from one country or place to another by authorities.",
+    ),
+    Category(
+        "repatriation",
+        "Repatriation to North Korea",
+        "#882255",
+        "cross",
+        "People returned to North Korea.",
+    ),
+    Category("release", "Release", "#117733", "hexagon", "People let go after detention."),
+    Category(
+        "diplomacy",
+        "Diplomatic appeal",
+        "#44AA99",
+        "star",
+        "Governments ask, refuse or negotiate over escapees.",
+    ),
+]
+CATEGORIES: dict[str, Category] = {c.key: c for c in _CATEGORY_LIST}
+
+
+@dataclass(frozen=True)
+class Precision:
+    level: int
+    label: str
+    radius_km: float  # drawn uncertainty radius; also the validator's tolerance
+
+
+PRECISIONS: dict[int, Precision] = {
+    1: Precision(1, "Named town or site", 5),
+    2: Precision(2, "Near a town, or within a district or county", 25),
+    3: Precision(3, "Province, region or border area only", 120),
+    4: Precision(4, "Country only", 400),
+}
+
+CONFIDENCE: dict[str, str] = {
+    "confirmed": "Confirmed by an official or named party in the source",
+    "reported": "Reported by the source",
+    "unconfirmed": "Unconfirmed: the source itself doubts or disputes it",
+}
+
+
+@dataclass(frozen=True)
+class RouteStatus:
+    key: str
+    label: str
+    colour: str
+    dash: str | None  # Leaflet dashArray; None is solid
+
+
+ROUTE_STATUSES: dict[str, RouteStatus] = {
+    s.key: s
+    for s in [
+        RouteStatus("completed", "Completed", "#222222", None),
+        RouteStatus("intercepted", "Intercepted (ends at the stop mark)", "#CC3311", None),
+        RouteStatus("intended", "Intended", "#0077BB", "10 8"),
+        RouteStatus("alleged", "Alleged / unconfirmed", "#EE7733", "2 8"),
+    ]
+}
+
+ROUTE_MODES: dict[str, str] = {
+    "road": "Road",
+    "flight": "Flight",
+    "river_crossing": "River crossing",
+    "on_foot": "On foot",
+    "unknown": "Not stated",
+}
+
+PLACE_KINDS: dict[str, str] = {
+    "city": "City",
+    "town": "Town",
+    "district": "District",
+    "county": "County",
+    "province": "Province",
+    "border_area": "Border area",
+    "country": "Country",
+}
+
+# Columns a file must carry; the order is the order of the curated file.
+INCIDENT_COLUMNS: list[str] = [
+    "incident_id",
+    "date_start",
+    "date_end",
+    "date_text",
+    "category",
+    "actors",
+    "people_count",
+    "location",
+    "admin1",
+    "country",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "route_id",
+    "summary",
+    "source_quote",
+    "source_outlet",
+    "source_title",
+    "source_date",
+    "source_url",
+    "confidence",
+]
+# Optional columns the curated file also carries.
+INCIDENT_EXTRA_COLUMNS: list[str] = ["place_id", "date_note", "internal_notes"]
+# Columns that never leave the project (exports drop them).
+INTERNAL_COLUMNS: frozenset[str] = frozenset({"internal_notes"})
+# Columns whose cells may not be empty.
+INCIDENT_REQUIRED_CELLS: list[str] = [
+    "incident_id",
+    "date_text",
+    "category",
+    "location",
+    "country",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "summary",
+    "source_quote",
+    "source_outlet",
+    "source_title",
+    "confidence",
+]
+
+# Actor groups for filtering: the actors cell is free text, so each group lists the
+# phrases that put an incident in it (case-insensitive). Unmatched text is "Other".
+ACTOR_GROUPS: dict[str, tuple[str, ...]] = {
+    "North Korea: Ministry of State Security (MSS)": ("ministry of state security", "(mss)"),
+    "North Korea: Ministry of People's Safety (MPS)": ("ministry of people's safety", "(mps)"),
+    "North Korea: other authorities": ("north korean authorities", "air koryo"),
+    "China: authorities": ("chinese authorities",),
+    "Laos: authorities": ("lao authorities", "lao government"),
+    "Mongolia: border authority": ("border protection",),
+    "South Korea: government": ("south korean government",),
+}
+OTHER_ACTOR = "Other or not stated"

@@ -1,0 +1,47 @@
+"""Shared fixtures: paths to the shipped data and a way to make broken copies of it."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from dashboard import DEFAULT_INCIDENTS, REPO_DIR
+
+SEEDS_DIR = REPO_DIR.parent / "shared" / "seeds"
+
+
+def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with open(path, newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def write_rows(path: Path, header: list[str], rows: list[dict[str, str]]) -> Path:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def curated() -> tuple[list[str], list[dict[str, str]]]:
+    """The shipped incidents as a header and a list of row dicts (copies, safe to edit)."""
+    return read_rows(DEFAULT_INCIDENTS)
+
+
+@pytest.fixture
+def mutated(tmp_path, curated):
+    """Write the curated incidents with one cell changed; returns the new file's path."""
+
+    def make(
+        row_index: int = 0, column: str | None = None, value: str = "", name: str = "bad.csv"
+    ) -> Path:
+        header, rows = curated
+        if column is not None:
+            rows[row_index][column] = value
+        return write_rows(tmp_path / name, header, rows)
+
+    return make
