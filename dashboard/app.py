@@ -1,0 +1,404 @@
+"""Streamlit shell over the dashboard core: ``streamlit run dashboard/app.py``.
+
+Open another incidents file with ``-- --incidents PATH`` (or DASHBOARD_INCIDENTS).
+All state a journalist sets (filters, window, selection, map view, basemap) lives in
+the URL, so a pasted link reopens the same view.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import altair as alt  # noqa: E402
+import pandas as pd  # noqa: E402
+import streamlit as st  # noqa: E402
+from streamlit_folium import st_folium  # noqa: E402
+
+from dashboard import DEFAULT_INCIDENTS  # noqa: E402
+from dashboard.basemap import countries  # noqa: E402
+from dashboard.dataset import Dataset, check_dataset  # noqa: E402
+from dashboard.filters import (  # noqa: E402
+    Filters,
+    data_window,
+    describe,
+    filter_incidents,
+    prepare,
+    routes_for,
+)
+from dashboard.htmlsafe import esc  # noqa: E402
+from dashboard.mapview import BASEMAPS, build_map, incident_popup_html  # noqa: E402
+from dashboard.places import PLACES_PATH  # noqa: E402
+from dashboard.problems import Problem, errors  # noqa: E402
+from dashboard.routes import ROUTES_PATH  # noqa: E402
+from dashboard.urlstate import DEFAULT_VIEW, ViewState, parse_state, state_params  # noqa: E402
+from dashboard.vocab import ACTOR_GROUPS, CATEGORIES, CONFIDENCE, OTHER_ACTOR  # noqa: E402
+
+PLAY_STEPS = {"1 week": 7, "1 month": 30, "3 months": 91, "1 year": 365}
+PLAY_SPEEDS = {"slow": 2.5, "normal": 1.2, "fast": 0.5}
+
+
+def incidents_path() -> str:
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--incidents")
+    args, _ = parser.parse_known_args(sys.argv[1:])
+    return args.incidents or os.environ.get("DASHBOARD_INCIDENTS") or str(DEFAULT_INCIDENTS)
+
+
+def _stamp(path: str) -> tuple:
+    try:
+        s = Path(path).stat()
+        return (path, s.st_mtime_ns, s.st_size)
+    except OSError:
+        return (path, None, None)
+
+
+@st.cache_resource(show_spinner="Loading incidents…", max_entries=8)
+def _load(stamps: tuple) -> tuple[Dataset | None, list[Problem]]:
+    """Load once per file version: the key changes when any file's mtime or size does."""
+    inc, routes, places = (s[0] for s in stamps)
+    dataset, problems = check_dataset(inc, routes, places)
+    if dataset is not None:
+        dataset.incidents = prepare(dataset.incidents, dataset.places)
+    return dataset, problems
+
+
+def load_current() -> tuple[Dataset | None, list[Problem], bool]:
+    """The dataset to show, its problems, and whether it is a stale last-good copy."""
+    stamps = tuple(_stamp(p) for p in (incidents_path(), str(ROUTES_PATH), str(PLACES_PATH)))
+    dataset, problems = _load(stamps)
+    if dataset is not None:
+        st.session_state["last_good"] = (dataset, time.strftime("%H:%M:%S"))
+        return dataset, problems, False
+    last = st.session_state.get("last_good")
+    if last is not None:
+        return last[0], problems, True
+    return None, problems, False
+
+
+def init_state(dataset: Dataset) -> None:
+    """Seed widget state from the URL once per session; later runs own the state."""
+    if st.session_state.get("_initialised") == dataset.incidents_path:
+        return
+    span = data_window(dataset.incidents)
+    state = parse_state(st.query_params.to_dict(), span)
+    st.session_state.update(
+        window=(state.filters.start or span[0], state.filters.end or span[1]),
+        undated=state.filters.include_undated,
+        categories=sorted(state.filters.categories & set(CATEGORIES)),
+        actors=sorted(state.filters.actors),
+        countries=sorted(state.filters.countries),
+        admin1=sorted(state.filters.admin1),
+        confidence=sorted(state.filters.confidence & set(CONFIDENCE)),
+        text=state.filters.text,
+        basemap=state.basemap if state.basemap in BASEMAPS else "offline",
+        selected=state.selected,
+        view=(state.center, state.zoom),
+        playing=False,
+        _initialised=dataset.incidents_path,
+    )
+
+
+def reset_filters(span: tuple[dt.date, dt.date]) -> None:
+    st.session_state.update(
+        window=span,
+        undated=True,
+        categories=[],
+        actors=[],
+        countries=[],
+        admin1=[],
+        confidence=[],
+        text="",
+        selected=None,
+        playing=False,
+    )
+
+
+def current_filters(span: tuple[dt.date, dt.date]) -> Filters:
+    start, end = st.session_state["window"]
+    full = (start, end) == span
+    return Filters(
+        start=None if full else start,
+        end=None if full else end,
+        include_undated=st.session_state["undated"],
+        categories=frozenset(st.session_state["categories"]),
+        actors=frozenset(st.session_state["actors"]),
+        countries=frozenset(st.session_state["countries"]),
+        admin1=frozenset(st.session_state["admin1"]),
+        confidence=frozenset(st.session_state["confidence"]),
+        text=st.session_state["text"],
+    )
+
+
+def step_window(span: tuple[dt.date, dt.date], days: int) -> None:
+    """Move the window by ``days`` keeping its width; stop playing at the end."""
+    start, end = st.session_state["window"]
+    width = end - start
+    new_start = min(max(span[0], start + dt.timedelta(days=days)), span[1] - width)
+    st.session_state["window"] = (new_start, new_start + width)
+    if new_start + width >= span[1]:
+        st.session_state["playing"] = False
+
+
+def sidebar(dataset: Dataset, span: tuple[dt.date, dt.date]) -> None:
+    inc = dataset.incidents
+    sb = st.sidebar
+    sb.header("Filters")
+    if span[0] < span[1]:
+        sb.slider(
+            "Date window", min_value=span[0], max_value=span[1], key="window", format="YYYY-MM-DD"
+        )
+    undated_n = int(inc["date_start"].isna().sum())
+    sb.checkbox(f"Include incidents with no stated year ({undated_n})", key="undated")
+    sb.multiselect(
+        "Category",
+        list(CATEGORIES),
+        key="categories",
+        format_func=lambda k: CATEGORIES[k].label,
+        placeholder="All categories",
+    )
+    present = sorted(
+        {g for groups in inc["actor_groups"] for g in groups},
+        key=lambda g: list(ACTOR_GROUPS).index(g) if g in ACTOR_GROUPS else 99,
+    )
+    sb.multiselect("Actor", present, key="actors", placeholder="All actors")
+    names = countries().dropna(subset=["iso_a2"]).set_index("iso_a2")["name"].to_dict()
+    sb.multiselect(
+        "Country",
+        sorted(inc["country"].unique()),
+        key="countries",
+        format_func=lambda k: f"{names.get(k, k)} ({k})",
+        placeholder="All countries",
+    )
+    provinces = sorted(p for p in inc["admin1"].unique() if p)
+    sb.multiselect("Province / region", provinces, key="admin1", placeholder="All provinces")
+    sb.multiselect("Confidence", list(CONFIDENCE), key="confidence", placeholder="Any confidence")
+    sb.text_input(
+        "Search summaries and places", key="text", placeholder="e.g. Pukchong, 북청, Air Koryo"
+    )
+    sb.button("Reset filters", on_click=reset_filters, args=(span,), width="stretch")
+
+    sb.header("Play through time")
+    cols = sb.columns(2)
+    cols[0].selectbox("Step", list(PLAY_STEPS), index=1, key="play_step")
+    cols[1].selectbox("Speed", list(PLAY_SPEEDS), index=1, key="play_speed")
+    days = PLAY_STEPS[st.session_state["play_step"]]
+    b1, b2, b3 = sb.columns(3)
+    b1.button("◀ Step", on_click=step_window, args=(span, -days), width="stretch")
+    if st.session_state["playing"]:
+        b2.button(
+            "■ Stop",
+            on_click=lambda: st.session_state.update(playing=False),
+            width="stretch",
+        )
+    else:
+        b2.button(
+            "▶ Play",
+            on_click=lambda: st.session_state.update(playing=True),
+            width="stretch",
+        )
+    b3.button("Step ▶", on_click=step_window, args=(span, days), width="stretch")
+
+    sb.header("Map")
+    sb.radio("Basemap", list(BASEMAPS), key="basemap", format_func=BASEMAPS.get)
+
+
+def timeline(
+    inc: pd.DataFrame, shown: pd.DataFrame, window: tuple[dt.date, dt.date]
+) -> alt.Chart | None:
+    cols = ["incident_id", "category", "date_start", "date_end", "date_text", "location"]
+    dated = pd.DataFrame(inc[cols]).dropna(subset=["date_start"])
+    if dated.empty:
+        return None
+    dated["label"] = dated["category"].map(lambda k: CATEGORIES[k].label)
+    dated["shown"] = dated["incident_id"].isin(set(shown["incident_id"]))
+    domain = [c.label for c in CATEGORIES.values()]
+    colours = [c.colour for c in CATEGORIES.values()]
+    colour = alt.Color("label:N", scale=alt.Scale(domain=domain, range=colours), title="Category")
+    band = (
+        alt.Chart(
+            pd.DataFrame({"start": [pd.Timestamp(window[0])], "end": [pd.Timestamp(window[1])]})
+        )
+        .mark_rect(color="#f2d13c", opacity=0.25)
+        .encode(x="start:T", x2="end:T")
+    )
+    if len(dated) <= 500:
+        base = alt.Chart(dated).encode(
+            y=alt.Y("label:N", title=None, sort=domain),
+            color=colour,
+            opacity=alt.condition("datum.shown", alt.value(1.0), alt.value(0.25)),
+            tooltip=["incident_id", "date_text", "location", "label"],
+        )
+        marks = base.mark_rule(strokeWidth=6).encode(
+            x=alt.X("date_start:T", title=None), x2="date_end:T"
+        ) + base.mark_point(filled=True, size=60).encode(x="date_start:T")
+    else:
+        marks = (
+            alt.Chart(dated)
+            .mark_bar()
+            .encode(
+                x=alt.X("yearmonth(date_start):T", title=None),
+                y=alt.Y("count():Q", title="Incidents per month"),
+                color=colour,
+            )
+        )
+    height = 28 * dated["label"].nunique() + 40 if len(dated) <= 500 else 200
+    return (band + marks).properties(height=height).configure_axisY(labelLimit=220)
+
+
+def record_panel(dataset: Dataset, incident_id: str | None) -> None:
+    st.subheader("Incident record")
+    if not incident_id:
+        st.caption(
+            "Click an incident on the map, or choose a row in the table, to see its sourced record."
+        )
+        return
+    match = dataset.incidents[dataset.incidents["incident_id"] == incident_id]
+    if match.empty:
+        st.caption("The selected incident is not in the current data.")
+        return
+    st.html(f"<div class='record-panel'>{incident_popup_html(match.iloc[0])}</div>")
+    if st.button("Clear selection"):
+        st.session_state["selected"] = None
+        st.rerun()
+
+
+def main() -> None:
+    st.set_page_config(
+        page_title="Crackdown on North Korean escapees", page_icon="🗺️", layout="wide"
+    )
+    dataset, problems, stale = load_current()
+    if errors(problems):
+        st.error(
+            "The incidents data has problems, so it was not loaded:\n\n"
+            + "\n".join(f"- `{esc(p)}`" for p in errors(problems)[:50])
+            + (f"\n- … and {len(errors(problems)) - 50} more" if len(errors(problems)) > 50 else "")
+        )
+        if stale:
+            st.warning(f"Showing the last good data, loaded at {st.session_state['last_good'][1]}.")
+    if dataset is None:
+        st.stop()
+    for p in problems:
+        if p.severity == "warning":
+            st.caption(f"⚠️ {esc(p)}")
+
+    init_state(dataset)
+    span = data_window(dataset.incidents)
+    sidebar(dataset, span)
+    f = current_filters(span)
+    shown = filter_incidents(dataset.incidents, f)
+    legs = routes_for(dataset.routes, shown)
+
+    st.title("Crackdown on North Korean escapees")
+    st.html(
+        f"<div class='subtitle' style='font-size:1.05rem;color:#444'>{esc(describe(f, span))}</div>"
+    )
+    count = f"{len(shown)} of {len(dataset.incidents)} incidents, {len(legs)} of {len(dataset.routes)} route legs"
+    st.markdown(f"**{count}**")
+
+    selected = st.session_state.get("selected")
+    center, zoom = st.session_state["view"]
+    map_col, panel_col = st.columns([3, 1])
+    with map_col:
+        if shown.empty:
+            st.info("No incidents match these filters. Widen the date window or clear a filter.")
+        m = build_map(
+            shown,
+            legs,
+            dataset.places,
+            basemap_name=st.session_state["basemap"],
+            center=DEFAULT_VIEW[0],
+            zoom=DEFAULT_VIEW[1],
+            selected=selected,
+        )
+        result = st_folium(
+            m,
+            height=620,
+            use_container_width=True,
+            center=center,
+            zoom=zoom,
+            returned_objects=["last_object_clicked_tooltip", "center", "zoom"],
+            key="map",
+        )
+    clicked = (result or {}).get("last_object_clicked_tooltip")
+    if clicked:
+        iid = clicked.split("·")[0].strip()
+        if iid in set(shown["incident_id"]) and iid != st.session_state.get("_last_click"):
+            st.session_state["_last_click"] = iid
+            st.session_state["selected"] = selected = iid
+    if result and result.get("center") and result.get("zoom") is not None:
+        st.session_state["view"] = (
+            (round(result["center"]["lat"], 4), round(result["center"]["lng"], 4)),
+            int(result["zoom"]),
+        )
+    with panel_col:
+        record_panel(dataset, selected)
+
+    chart = timeline(dataset.incidents, shown, st.session_state["window"])
+    if chart is not None:
+        st.altair_chart(chart, width="stretch")
+    undated = shown["date_start"].isna().sum()
+    if undated:
+        st.caption(f"{undated} shown incident(s) have no stated year and are not on the timeline.")
+
+    st.subheader("Filtered incidents")
+    table = pd.DataFrame(
+        shown[
+            [
+                "incident_id",
+                "date_text",
+                "category",
+                "location",
+                "country",
+                "actors",
+                "confidence",
+                "source_outlet",
+            ]
+        ]
+    )
+    table["category"] = table["category"].map(lambda k: CATEGORIES[k].label)
+    table["actors"] = table["actors"].replace("", OTHER_ACTOR)
+    event = st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key="table",
+    )
+    rows = event.selection.rows if event is not None else []
+    if rows:
+        iid = table.iloc[rows[0]]["incident_id"]
+        if iid != st.session_state.get("_last_row"):
+            st.session_state["_last_row"] = iid
+            st.session_state["selected"] = iid
+            row = shown[shown["incident_id"] == iid].iloc[0]
+            st.session_state["view"] = ((row["latitude"], row["longitude"]), 7)
+            st.rerun()
+
+    st.query_params.from_dict(
+        state_params(
+            ViewState(
+                filters=f,
+                basemap=st.session_state["basemap"],
+                selected=st.session_state.get("selected"),
+                center=st.session_state["view"][0],
+                zoom=st.session_state["view"][1],
+            ),
+            span,
+        )
+    )
+
+    if st.session_state["playing"]:
+        time.sleep(PLAY_SPEEDS[st.session_state["play_speed"]])
+        step_window(span, PLAY_STEPS[st.session_state["play_step"]])
+        st.rerun()
+
+
+main()

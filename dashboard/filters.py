@@ -1,0 +1,132 @@
+"""Which incidents and route legs a view shows.
+
+Plain functions over GeoDataFrames so the app, the CLI exports and the tests all
+select exactly the same rows. An incident matches a date window when its own
+window overlaps it; route legs follow the incidents they connect.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from dashboard.places import normalise_name, place_names
+from dashboard.vocab import ACTOR_GROUPS, CATEGORIES, OTHER_ACTOR
+
+
+@dataclass(frozen=True)
+class Filters:
+    """A selection. Empty sets mean "no restriction"."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    include_undated: bool = True
+    categories: frozenset[str] = field(default_factory=frozenset)
+    actors: frozenset[str] = field(default_factory=frozenset)
+    countries: frozenset[str] = field(default_factory=frozenset)
+    admin1: frozenset[str] = field(default_factory=frozenset)
+    confidence: frozenset[str] = field(default_factory=frozenset)
+    text: str = ""
+
+    def with_window(self, start: dt.date | None, end: dt.date | None) -> Filters:
+        return replace(self, start=start, end=end)
+
+
+def actor_groups(actors: str) -> tuple[str, ...]:
+    """The declared actor groups an actors cell falls into."""
+    text = actors.casefold()
+    groups = tuple(g for g, phrases in ACTOR_GROUPS.items() if any(p in text for p in phrases))
+    return groups or (OTHER_ACTOR,)
+
+
+def prepare(incidents: gpd.GeoDataFrame, places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Add the derived columns filtering needs (computed once per load, not per filter)."""
+    out = incidents.copy()
+    out["actor_groups"] = out["actors"].map(actor_groups)
+    names = place_names(places)
+    place_text = out["place_id"].map(lambda pid: " ".join(sorted(names.get(pid, ()))))
+    fields = ["incident_id", "summary", "location", "date_text", "actors", "admin1", "source_title"]
+    text = out[fields].astype(str).agg(" ".join, axis=1) + " " + place_text.fillna("")
+    out["search_text"] = " " + text.map(normalise_name) + " "
+    return out
+
+
+def data_window(incidents: gpd.GeoDataFrame) -> tuple[dt.date, dt.date]:
+    """The span of all dated incidents (today if there are none)."""
+    dated = incidents.dropna(subset=["date_start"])
+    if dated.empty:
+        today = dt.date.today()
+        return today, today
+    return dated["date_start"].min().date(), dated["date_end"].max().date()
+
+
+def incident_mask(incidents: gpd.GeoDataFrame, f: Filters) -> pd.Series:
+    """True for each incident the filters keep; ``prepare`` must have been applied."""
+    mask = np.ones(len(incidents), dtype=bool)
+    if f.start is not None or f.end is not None:
+        start = pd.Timestamp(f.start) if f.start else pd.Timestamp.min
+        end = pd.Timestamp(f.end) if f.end else pd.Timestamp.max
+        ds, de = incidents["date_start"], incidents["date_end"]
+        in_window = (ds <= end) & (de >= start)
+        undated = ds.isna().to_numpy()
+        mask &= np.where(undated, f.include_undated, in_window.to_numpy())
+    elif not f.include_undated:
+        mask &= incidents["date_start"].notna().to_numpy()
+    if f.categories:
+        mask &= incidents["category"].isin(f.categories).to_numpy()
+    if f.countries:
+        mask &= incidents["country"].isin(f.countries).to_numpy()
+    if f.admin1:
+        mask &= incidents["admin1"].isin(f.admin1).to_numpy()
+    if f.confidence:
+        mask &= incidents["confidence"].isin(f.confidence).to_numpy()
+    if f.actors:
+        wanted = f.actors
+        mask &= (
+            incidents["actor_groups"].map(lambda groups: not wanted.isdisjoint(groups)).to_numpy()
+        )
+    needle = normalise_name(f.text)
+    if needle:
+        mask &= incidents["search_text"].str.contains(" " + needle, regex=False).to_numpy()
+    return pd.Series(mask, index=incidents.index)
+
+
+def filter_incidents(incidents: gpd.GeoDataFrame, f: Filters) -> gpd.GeoDataFrame:
+    return incidents[incident_mask(incidents, f)]
+
+
+def routes_for(routes: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Route legs that connect at least one of the given incidents."""
+    keep = set(incidents["incident_id"])
+    return routes[routes["incident_ids"].map(lambda ids: not keep.isdisjoint(ids))]
+
+
+def describe(f: Filters, window: tuple[dt.date, dt.date] | None = None) -> str:
+    """The selection in words, for titles, captions and export subtitles."""
+    parts = []
+    start, end = f.start, f.end
+    if start or end:
+        s = f"{start:%d %b %Y}" if start else "the beginning"
+        e = f"{end:%d %b %Y}" if end else "now"
+        parts.append(f"{s} to {e}")
+    elif window:
+        parts.append(f"{window[0]:%d %b %Y} to {window[1]:%d %b %Y}")
+    if f.categories:
+        parts.append(", ".join(CATEGORIES[c].label for c in CATEGORIES if c in f.categories))
+    if f.actors:
+        parts.append("actors: " + ", ".join(sorted(f.actors)))
+    if f.countries:
+        parts.append("in " + ", ".join(sorted(f.countries)))
+    if f.admin1:
+        parts.append("provinces: " + ", ".join(sorted(f.admin1)))
+    if f.confidence:
+        parts.append("confidence: " + ", ".join(sorted(f.confidence)))
+    if f.text.strip():
+        parts.append(f'matching "{f.text.strip()}"')
+    if not f.include_undated:
+        parts.append("dated incidents only")
+    return "; ".join(parts) if parts else "all incidents"

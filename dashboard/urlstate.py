@@ -1,0 +1,115 @@
+"""The whole view as URL query parameters, so a pasted link reopens what was on screen.
+
+Only values that differ from the defaults are written, to keep links short. Bad or
+unknown values in a link are ignored (the default is used), never an error page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from dashboard.filters import Filters
+
+DEFAULT_VIEW: tuple[tuple[float, float], int] = ((36.0, 114.0), 4)
+
+
+@dataclass(frozen=True)
+class ViewState:
+    filters: Filters = field(default_factory=Filters)
+    basemap: str = "offline"
+    selected: str | None = None
+    center: tuple[float, float] = DEFAULT_VIEW[0]
+    zoom: int = DEFAULT_VIEW[1]
+    briefing: bool = False
+    story: str | None = None
+    step: int = 0
+
+
+def _date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _set(text: str | None) -> frozenset[str]:
+    return frozenset(p for p in (text or "").split(",") if p)
+
+
+def _float(text: str | None, low: float, high: float) -> float | None:
+    try:
+        value = float(text)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return value if low <= value <= high else None
+
+
+def parse_state(params: dict[str, str], span: tuple[dt.date, dt.date]) -> ViewState:
+    """A view from query parameters; anything missing or malformed takes its default."""
+    start, end = _date(params.get("start")), _date(params.get("end"))
+    start = max(start, span[0]) if start else None
+    end = min(end, span[1]) if end else None
+    if start and end and end < start:
+        start = end = None
+    filters = Filters(
+        start=start,
+        end=end,
+        include_undated=params.get("undated", "1") != "0",
+        categories=_set(params.get("cat")),
+        actors=_set(params.get("actor")),
+        countries=_set(params.get("country")),
+        admin1=_set(params.get("admin1")),
+        confidence=_set(params.get("conf")),
+        text=params.get("q", "")[:200],
+    )
+    lat, lon = _float(params.get("lat"), -90, 90), _float(params.get("lon"), -180, 180)
+    zoom = _float(params.get("z"), 2, 12)
+    step = _float(params.get("step"), 0, 10_000)
+    return ViewState(
+        filters=filters,
+        basemap=params.get("base", "offline"),
+        selected=params.get("sel") or None,
+        center=(lat, lon) if lat is not None and lon is not None else DEFAULT_VIEW[0],
+        zoom=int(zoom) if zoom is not None else DEFAULT_VIEW[1],
+        briefing=params.get("brief") == "1",
+        story=params.get("story") or None,
+        step=int(step) if step is not None else 0,
+    )
+
+
+def state_params(state: ViewState, span: tuple[dt.date, dt.date]) -> dict[str, str]:
+    """Query parameters for a view; ``parse_state`` of the result gives the view back."""
+    f = state.filters
+    out: dict[str, str] = {}
+    if f.start and f.start != span[0]:
+        out["start"] = f.start.isoformat()
+    if f.end and f.end != span[1]:
+        out["end"] = f.end.isoformat()
+    if not f.include_undated:
+        out["undated"] = "0"
+    for key, values in (
+        ("cat", f.categories),
+        ("actor", f.actors),
+        ("country", f.countries),
+        ("admin1", f.admin1),
+        ("conf", f.confidence),
+    ):
+        if values:
+            out[key] = ",".join(sorted(values))
+    if f.text.strip():
+        out["q"] = f.text.strip()
+    if state.basemap != "offline":
+        out["base"] = state.basemap
+    if state.selected:
+        out["sel"] = state.selected
+    if (state.center, state.zoom) != DEFAULT_VIEW:
+        out["lat"], out["lon"] = f"{state.center[0]:.4f}", f"{state.center[1]:.4f}"
+        out["z"] = str(state.zoom)
+    if state.briefing:
+        out["brief"] = "1"
+    if state.story:
+        out["story"] = state.story
+    if state.step:
+        out["step"] = str(state.step)
+    return out

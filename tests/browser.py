@@ -1,0 +1,57 @@
+"""Real-browser helpers for tests: Debian's Chromium driven by Playwright, with no internet.
+
+`playwright install` cannot download a browser here, so tests use /usr/bin/chromium. Every
+request that would leave the machine is aborted and recorded, so a test can assert a page works
+offline instead of quietly depending on a CDN.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+LOCAL_SCHEMES = frozenset({"file", "data", "blob"})
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def launch_chromium(playwright: Playwright) -> Browser:
+    """Headless Debian Chromium with background network chatter turned off."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+
+
+def _is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme in LOCAL_SCHEMES:
+        return True
+    return parts.scheme in ("http", "https") and parts.hostname in LOCAL_HOSTS
+
+
+def block_external(page_or_context: Page | BrowserContext) -> list[str]:
+    """Abort every request except file:, data:, blob: and http(s) to this machine.
+
+    Returns the list of aborted URLs; it keeps filling as the page makes requests, so read it
+    after the page has settled.
+    """
+    aborted: list[str] = []
+
+    def handle(route: Route) -> None:
+        url = route.request.url
+        if _is_local(url):
+            route.continue_()
+        else:
+            aborted.append(url)
+            route.abort()
+
+    page_or_context.route("**/*", handle)
+    return aborted
