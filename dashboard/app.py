@@ -19,13 +19,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import altair as alt  # noqa: E402
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
+import streamlit.components.v1 as components  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
 from dashboard import DEFAULT_INCIDENTS  # noqa: E402
-from dashboard.basemap import countries  # noqa: E402
 from dashboard.dataset import Dataset, check_dataset  # noqa: E402
+from dashboard.export import ASPECTS, ExportError, SnapshotSpec, mime_type, render  # noqa: E402
 from dashboard.filters import (  # noqa: E402
     Filters,
+    country_names,
     data_window,
     describe,
     filter_incidents,
@@ -33,12 +35,26 @@ from dashboard.filters import (  # noqa: E402
     routes_for,
 )
 from dashboard.htmlsafe import esc  # noqa: E402
-from dashboard.mapview import BASEMAPS, build_map, incident_popup_html  # noqa: E402
+from dashboard.mapview import (  # noqa: E402
+    BASEMAPS,
+    build_map,
+    citation_html,
+    date_window_text,
+    incident_popup_html,
+    view_for,
+)
 from dashboard.places import PLACES_PATH  # noqa: E402
 from dashboard.problems import Problem, errors  # noqa: E402
 from dashboard.routes import ROUTES_PATH  # noqa: E402
+from dashboard.stories import Story, check_stories, date_order_steps  # noqa: E402
 from dashboard.urlstate import DEFAULT_VIEW, ViewState, parse_state, state_params  # noqa: E402
-from dashboard.vocab import ACTOR_GROUPS, CATEGORIES, CONFIDENCE, OTHER_ACTOR  # noqa: E402
+from dashboard.vocab import (  # noqa: E402
+    ACTOR_GROUPS,
+    CATEGORIES,
+    CONFIDENCE,
+    OTHER_ACTOR,
+    PRECISIONS,
+)
 
 PLAY_STEPS = {"1 week": 7, "1 month": 30, "3 months": 91, "1 year": 365}
 PLAY_SPEEDS = {"slow": 2.5, "normal": 1.2, "fast": 0.5}
@@ -101,6 +117,9 @@ def init_state(dataset: Dataset) -> None:
         selected=state.selected,
         view=(state.center, state.zoom),
         playing=False,
+        briefing=state.briefing,
+        story=state.story,
+        step=state.step,
         _initialised=dataset.incidents_path,
     )
 
@@ -168,7 +187,7 @@ def sidebar(dataset: Dataset, span: tuple[dt.date, dt.date]) -> None:
         key=lambda g: list(ACTOR_GROUPS).index(g) if g in ACTOR_GROUPS else 99,
     )
     sb.multiselect("Actor", present, key="actors", placeholder="All actors")
-    names = countries().dropna(subset=["iso_a2"]).set_index("iso_a2")["name"].to_dict()
+    names = country_names()
     sb.multiselect(
         "Country",
         sorted(inc["country"].unique()),
@@ -207,6 +226,24 @@ def sidebar(dataset: Dataset, span: tuple[dt.date, dt.date]) -> None:
 
     sb.header("Map")
     sb.radio("Basemap", list(BASEMAPS), key="basemap", format_func=BASEMAPS.get)
+
+    sb.header("Briefing")
+    stories = load_stories(dataset)
+    options = [None, *stories]
+    sb.selectbox(
+        "Story",
+        options,
+        key="story",
+        format_func=lambda k: (
+            "Filtered incidents, in date order" if k is None else stories[k].title
+        ),
+    )
+    sb.button(
+        "Start briefing mode",
+        on_click=lambda: st.session_state.update(briefing=True, step=0),
+        type="primary",
+        width="stretch",
+    )
 
 
 def timeline(
@@ -269,37 +306,219 @@ def record_panel(dataset: Dataset, incident_id: str | None) -> None:
         st.rerun()
 
 
-def main() -> None:
-    st.set_page_config(
-        page_title="Crackdown on North Korean escapees", page_icon="🗺️", layout="wide"
+@st.cache_resource(max_entries=8)
+def _stories(stamp: tuple, incident_ids: frozenset, legs: frozenset) -> dict[str, Story]:
+    stories, _ = check_stories(set(incident_ids), set(legs))
+    return stories
+
+
+def load_stories(dataset: Dataset) -> dict[str, Story]:
+    """Stories whose incidents are all in the loaded data (others are left out)."""
+    from dashboard.stories import STORIES_PATH
+
+    legs = frozenset(zip(dataset.routes["route_id"], dataset.routes["leg"], strict=True))
+    return _stories(_stamp(str(STORIES_PATH)), frozenset(dataset.incidents["incident_id"]), legs)
+
+
+BRIEFING_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], footer { display: none !important; }
+.block-container, [data-testid="stMainBlockContainer"] { padding-top: 1rem !important; max-width: 100% !important; }
+.stApp { background: #ffffff; color: #111; }
+.brief-title { border-bottom: 3px solid #111; padding-bottom: .4rem; margin-bottom: .3rem; }
+.brief-title h1 { font-size: 2.3rem; line-height: 1.15; margin: 0; color: #111; }
+.brief-title .what { font-size: 1.25rem; color: #333; margin: .2rem 0 0; }
+.brief-title .where-in { font-size: 1.1rem; color: #555; float: right; }
+.brief-card { font-size: 1.3rem; line-height: 1.45; color: #111; border-left: 8px solid var(--cat);
+  padding: .2rem 0 .2rem 1rem; }
+.brief-card .cat { font-weight: 700; text-transform: uppercase; letter-spacing: .04em; color: var(--cat);
+  font-size: 1.05rem; }
+.brief-card .when { font-size: 1.5rem; font-weight: 700; margin: .3rem 0; }
+.brief-card .place { font-size: 1.2rem; color: #333; }
+.brief-card .summary { margin: .7rem 0; }
+.brief-card .cite { font-size: 1rem; color: #444; }
+.stButton button p { font-size: 1.2rem; }
+</style>
+"""
+
+KEYS_JS = """
+<script>
+const doc = window.parent.document;
+if (!doc.__briefingKeys) {
+  doc.__briefingKeys = true;
+  doc.addEventListener("keydown", (e) => {
+    if (!doc.querySelector(".brief-title")) return;
+    if (["INPUT", "TEXTAREA", "SELECT"].includes(e.target.tagName)) return;
+    const want = e.key === "ArrowRight" ? "Next" : e.key === "ArrowLeft" ? "Previous" : null;
+    if (!want) return;
+    const button = [...doc.querySelectorAll("button")].find((b) => b.innerText.includes(want));
+    if (button && !button.disabled) { button.click(); e.preventDefault(); }
+  });
+}
+</script>
+"""
+
+
+def briefing_view(
+    dataset: Dataset, shown: pd.DataFrame, legs: pd.DataFrame, f: Filters, span
+) -> None:
+    """Presentation: no controls but Previous/Next, large type, one incident at a time."""
+    st.html(BRIEFING_CSS)
+    stories = load_stories(dataset)
+    story = stories.get(st.session_state.get("story") or "")
+    if story is not None:
+        steps = story.steps
+        ids = [s.incident_id for s in steps]
+        incidents = dataset.incidents[dataset.incidents["incident_id"].isin(ids)]
+        story_legs = {(s.route_id, s.leg) for s in steps if s.route_id}
+        route_legs = dataset.routes[
+            [
+                (r, leg) in story_legs
+                for r, leg in zip(dataset.routes["route_id"], dataset.routes["leg"], strict=True)
+            ]
+        ]
+        title, what = story.title, story.intro
+    else:
+        steps = date_order_steps(shown)
+        incidents, route_legs = shown, legs
+        title, what = "Crackdown on North Korean escapees", describe(f, span)
+    n = len(steps)
+    i = min(max(int(st.session_state.get("step") or 0), 0), max(n - 1, 0))
+    st.session_state["step"] = i
+    st.html(
+        f"<div class='brief-title'><span class='where-in'>Step {i + 1 if n else 0} of {n}</span>"
+        f"<h1>{esc(title)}</h1><p class='what'>{esc(what)}</p></div>"
     )
-    dataset, problems, stale = load_current()
-    if errors(problems):
-        st.error(
-            "The incidents data has problems, so it was not loaded:\n\n"
-            + "\n".join(f"- `{esc(p)}`" for p in errors(problems)[:50])
-            + (f"\n- … and {len(errors(problems)) - 50} more" if len(errors(problems)) > 50 else "")
+    if n == 0:
+        st.info("Nothing to present: no incidents match the current filters.")
+        st.button("Exit briefing", on_click=lambda: st.session_state.update(briefing=False))
+        return
+    step = steps[i]
+    row = dataset.incidents[dataset.incidents["incident_id"] == step.incident_id].iloc[0]
+    level = int(row["geo_precision"])
+    pad = max(0.3, PRECISIONS[level].radius_km / 111.32)
+    minx, miny, maxx, maxy = (
+        row["longitude"] - pad,
+        row["latitude"] - pad,
+        row["longitude"] + pad,
+        row["latitude"] + pad,
+    )
+    if step.route_id:
+        leg_rows = route_legs[
+            (route_legs["route_id"] == step.route_id) & (route_legs["leg"] == step.leg)
+        ]
+        if len(leg_rows):
+            lx0, ly0, lx1, ly1 = leg_rows.total_bounds
+            minx, miny, maxx, maxy = min(minx, lx0), min(miny, ly0), max(maxx, lx1), max(maxy, ly1)
+    (clat, clon), step_zoom = view_for((minx, miny, maxx, maxy))
+    map_col, card_col = st.columns([2.3, 1])
+    with map_col:
+        m = build_map(
+            incidents,
+            route_legs,
+            dataset.places,
+            basemap_name=st.session_state["basemap"],
+            center=DEFAULT_VIEW[0],
+            zoom=DEFAULT_VIEW[1],
+            selected=step.incident_id,
+            highlight_leg=(step.route_id, step.leg) if step.route_id else None,
+            presentation=True,
         )
-        if stale:
-            st.warning(f"Showing the last good data, loaded at {st.session_state['last_good'][1]}.")
-    if dataset is None:
-        st.stop()
-    for p in problems:
-        if p.severity == "warning":
-            st.caption(f"⚠️ {esc(p)}")
+        st_folium(
+            m,
+            height=640,
+            use_container_width=True,
+            center=(clat, clon),
+            zoom=step_zoom,
+            returned_objects=[],
+            key="brief_map",
+        )
+    cat = CATEGORIES[row["category"]]
+    precision = PRECISIONS[int(row["geo_precision"])]
+    approx = " (approximate)" if precision.level >= 2 else ""
+    with card_col:
+        st.html(
+            f"<div class='brief-card' data-incident='{esc(row['incident_id'])}' style='--cat:{cat.colour}'>"
+            f"<div class='cat'>{esc(cat.label)} · {esc(row['incident_id'])}</div>"
+            f"<div class='when'>{esc(row['date_text'])}</div>"
+            f"<div class='place'>{esc(date_window_text(row))}<br>{esc(row['location'])}{approx}</div>"
+            f"<div class='summary'>{esc(row['summary'])}</div>"
+            f"<div class='cite'>{citation_html(row)}</div></div>"
+        )
+    b1, b2, _, b3 = st.columns([1, 1, 3, 1])
+    b1.button(
+        "◀ Previous",
+        disabled=i == 0,
+        width="stretch",
+        on_click=lambda: st.session_state.update(step=i - 1),
+    )
+    b2.button(
+        "Next ▶",
+        disabled=i >= n - 1,
+        width="stretch",
+        type="primary",
+        on_click=lambda: st.session_state.update(step=i + 1),
+    )
+    b3.button(
+        "Exit briefing", width="stretch", on_click=lambda: st.session_state.update(briefing=False)
+    )
+    components.html(KEYS_JS, height=0)
 
-    init_state(dataset)
-    span = data_window(dataset.incidents)
-    sidebar(dataset, span)
-    f = current_filters(span)
-    shown = filter_incidents(dataset.incidents, f)
-    legs = routes_for(dataset.routes, shown)
 
+def export_panel(dataset: Dataset, shown, legs, f: Filters, span) -> None:
+    """Download buttons; files are made only when a button is clicked."""
+    with st.expander("Export this view (PNG, SVG, PDF, briefing sheet, HTML, CSV, GeoJSON)"):
+        c1, c2, c3 = st.columns([2, 1, 1])
+        title = c1.text_input(
+            "Title", value="Crackdown on North Korean escapees", key="export_title"
+        )
+        aspect = c2.selectbox("Aspect", list(ASPECTS), key="export_aspect")
+        width = c3.selectbox("Width (px)", [2400, 3600, 4800, 1600], key="export_width")
+        subtitle = (
+            f"{describe(f, span)} · {len(shown)} of {len(dataset.incidents)} incidents, "
+            f"{len(legs)} route legs"
+        )
+        spec = SnapshotSpec(title=title, subtitle=subtitle, aspect=aspect, width_px=width)
+        stamp = dt.date.today().isoformat()
+        buttons = [
+            ("png", False, "PNG image"),
+            ("svg", False, "SVG image"),
+            ("pdf", False, "PDF map"),
+            ("pdf", True, "PDF briefing sheet"),
+            ("html", False, "Interactive HTML"),
+            ("csv", False, "CSV data"),
+            ("geojson", False, "GeoJSON data"),
+        ]
+        cols = st.columns(len(buttons))
+        for col, (fmt, sheet, label) in zip(cols, buttons, strict=True):
+
+            def make(fmt=fmt, sheet=sheet) -> bytes:
+                try:
+                    return render(fmt, shown, legs, dataset.places, spec, sheet=sheet)
+                except ExportError as exc:
+                    return f"Export failed: {exc}".encode()
+
+            name = f"escapee-crackdown-{stamp}{'-sheet' if sheet else ''}.{fmt}"
+            col.download_button(
+                label,
+                data=make,
+                file_name=name,
+                mime=mime_type(fmt),
+                key=f"dl_{fmt}_{sheet}",
+                width="stretch",
+            )
+
+
+def explore_view(dataset: Dataset, shown, legs, f: Filters, span) -> None:
     st.title("Crackdown on North Korean escapees")
     st.html(
         f"<div class='subtitle' style='font-size:1.05rem;color:#444'>{esc(describe(f, span))}</div>"
     )
-    count = f"{len(shown)} of {len(dataset.incidents)} incidents, {len(legs)} of {len(dataset.routes)} route legs"
+    count = (
+        f"{len(shown)} of {len(dataset.incidents)} incidents, "
+        f"{len(legs)} of {len(dataset.routes)} route legs"
+    )
     st.markdown(f"**{count}**")
 
     selected = st.session_state.get("selected")
@@ -381,6 +600,39 @@ def main() -> None:
             row = shown[shown["incident_id"] == iid].iloc[0]
             st.session_state["view"] = ((row["latitude"], row["longitude"]), 7)
             st.rerun()
+    export_panel(dataset, shown, legs, f, span)
+
+
+def main() -> None:
+    st.set_page_config(
+        page_title="Crackdown on North Korean escapees", page_icon="🗺️", layout="wide"
+    )
+    dataset, problems, stale = load_current()
+    if errors(problems):
+        n = len(errors(problems))
+        st.error(
+            "The incidents data has problems, so it was not loaded:\n\n"
+            + "\n".join(f"- `{esc(p)}`" for p in errors(problems)[:50])
+            + (f"\n- … and {n - 50} more" if n > 50 else "")
+        )
+        if stale:
+            st.warning(f"Showing the last good data, loaded at {st.session_state['last_good'][1]}.")
+    if dataset is None:
+        st.stop()
+    for p in problems:
+        if p.severity == "warning":
+            st.caption(f"⚠️ {esc(p)}")
+
+    init_state(dataset)
+    span = data_window(dataset.incidents)
+    sidebar(dataset, span)  # always rendered (hidden in briefing) so widget state survives
+    f = current_filters(span)
+    shown = filter_incidents(dataset.incidents, f)
+    legs = routes_for(dataset.routes, shown)
+    if st.session_state["briefing"]:
+        briefing_view(dataset, shown, legs, f, span)
+    else:
+        explore_view(dataset, shown, legs, f, span)
 
     st.query_params.from_dict(
         state_params(
@@ -390,12 +642,15 @@ def main() -> None:
                 selected=st.session_state.get("selected"),
                 center=st.session_state["view"][0],
                 zoom=st.session_state["view"][1],
+                briefing=st.session_state["briefing"],
+                story=st.session_state.get("story"),
+                step=st.session_state.get("step") or 0,
             ),
             span,
         )
     )
 
-    if st.session_state["playing"]:
+    if st.session_state["playing"] and not st.session_state["briefing"]:
         time.sleep(PLAY_SPEEDS[st.session_state["play_speed"]])
         step_window(span, PLAY_STEPS[st.session_state["play_step"]])
         st.rerun()

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from dashboard import DEFAULT_INCIDENTS
+from dashboard.cells import parse_date
 from dashboard.dataset import Dataset, check_dataset
 from dashboard.places import PLACES_PATH
 from dashboard.problems import errors
@@ -84,6 +85,70 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+DEFAULT_TITLE = "Crackdown on North Korean escapees"
+
+
+def _date_arg(text: str):
+    value, err = parse_date(text)
+    if err:
+        raise argparse.ArgumentTypeError(err)
+    return value
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from dashboard.export import ExportError, SnapshotSpec, render, write_output
+    from dashboard.filters import (
+        Filters,
+        data_window,
+        describe,
+        filter_incidents,
+        prepare,
+        routes_for,
+    )
+    from dashboard.vocab import CATEGORIES
+
+    unknown = [c for c in args.category or [] if c not in CATEGORIES]
+    if unknown:
+        print(
+            f"error: unknown category {unknown[0]!r} (choose from {', '.join(CATEGORIES)})",
+            file=sys.stderr,
+        )
+        return 1
+    dataset, problems = check_dataset(args.incidents, args.routes, args.places)
+    if dataset is None or errors(problems):
+        for problem in errors(problems):
+            print(problem, file=sys.stderr)
+        print("nothing was exported: fix the data first (see above)", file=sys.stderr)
+        return 1
+    incidents = prepare(dataset.incidents, dataset.places)
+    span = data_window(incidents)
+    filters = Filters(
+        start=args.start,
+        end=args.end,
+        include_undated=not args.dated_only,
+        categories=frozenset(args.category or ()),
+        countries=frozenset(c.upper() for c in args.country or ()),
+        text=args.search or "",
+    )
+    shown = filter_incidents(incidents, filters)
+    legs = routes_for(dataset.routes, shown)
+    subtitle = (
+        f"{describe(filters, span)} · {len(shown)} of {len(incidents)} incidents, "
+        f"{len(legs)} route legs"
+    )
+    spec = SnapshotSpec(
+        title=args.title, subtitle=subtitle, aspect=args.aspect, width_px=args.width, dpi=args.dpi
+    )
+    try:
+        data = render(args.format, shown, legs, dataset.places, spec, sheet=args.sheet)
+        out = write_output(args.out, data, force=args.force)
+    except ExportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {out} ({len(data):,} bytes): {len(shown)} incidents, {len(legs)} route legs")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m dashboard", description=__doc__.splitlines()[0]
@@ -92,6 +157,34 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check the data files and summarise them")
     _add_data_args(validate)
     validate.set_defaults(func=cmd_validate)
+
+    from dashboard.export import ASPECTS, FORMATS
+
+    export = sub.add_parser("export", help="export a map snapshot or the filtered data")
+    export.add_argument("--format", required=True, choices=FORMATS)
+    export.add_argument("--out", required=True, metavar="PATH", help="file to write")
+    _add_data_args(export)
+    export.add_argument("--start", type=_date_arg, metavar="YYYY-MM-DD")
+    export.add_argument("--end", type=_date_arg, metavar="YYYY-MM-DD")
+    export.add_argument(
+        "--category", nargs="+", metavar="NAME", help="category keys, e.g. arrest lure"
+    )
+    export.add_argument("--country", nargs="+", metavar="CC", help="ISO alpha-2 codes, e.g. KP CN")
+    export.add_argument("--search", metavar="TEXT", help="free text or a place in any spelling")
+    export.add_argument(
+        "--dated-only", action="store_true", help="leave out incidents with no stated year"
+    )
+    export.add_argument("--title", default=DEFAULT_TITLE)
+    export.add_argument("--aspect", default="16:9", choices=list(ASPECTS))
+    export.add_argument(
+        "--width", type=int, default=2400, help="image width in pixels (default 2400)"
+    )
+    export.add_argument("--dpi", type=int, default=200)
+    export.add_argument(
+        "--sheet", action="store_true", help="with --format pdf: one-page briefing sheet"
+    )
+    export.add_argument("--force", action="store_true", help="overwrite an existing file")
+    export.set_defaults(func=cmd_export)
     return parser
 
 

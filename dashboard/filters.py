@@ -14,6 +14,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from dashboard import basemap
 from dashboard.places import normalise_name, place_names
 from dashboard.vocab import ACTOR_GROUPS, CATEGORIES, OTHER_ACTOR
 
@@ -105,6 +106,12 @@ def routes_for(routes: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame) -> gpd.Geo
     return routes[routes["incident_ids"].map(lambda ids: not keep.isdisjoint(ids))]
 
 
+def country_names() -> dict[str, str]:
+    """ISO alpha-2 code to English name, from the shipped basemap."""
+    frame = basemap.countries().dropna(subset=["iso_a2"])
+    return dict(zip(frame["iso_a2"], frame["name"], strict=True))
+
+
 def describe(f: Filters, window: tuple[dt.date, dt.date] | None = None) -> str:
     """The selection in words, for titles, captions and export subtitles."""
     parts = []
@@ -120,7 +127,8 @@ def describe(f: Filters, window: tuple[dt.date, dt.date] | None = None) -> str:
     if f.actors:
         parts.append("actors: " + ", ".join(sorted(f.actors)))
     if f.countries:
-        parts.append("in " + ", ".join(sorted(f.countries)))
+        names = country_names()
+        parts.append("in " + ", ".join(sorted(names.get(c, c) for c in f.countries)))
     if f.admin1:
         parts.append("provinces: " + ", ".join(sorted(f.admin1)))
     if f.confidence:

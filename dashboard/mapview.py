@@ -354,6 +354,7 @@ def build_map(
     center: tuple[float, float] | None = None,
     zoom: int | None = None,
     selected: str | None = None,
+    highlight_leg: tuple[str, int] | None = None,
     presentation: bool = False,
     asset_base: str | None = assets.APP_STATIC_BASE,
     height: int | str = "100%",
@@ -373,6 +374,7 @@ def build_map(
         max_zoom=12,
         prefer_canvas=len(incidents) > LARGE_THRESHOLD,
         height=height,
+        keyboard=not presentation,  # arrow keys step the briefing instead of panning
     )
     m.get_root().header.add_child(Element(_STYLE))
     if presentation:
@@ -429,10 +431,21 @@ def build_map(
         leg["to_name"] = names.get(leg["to_place"], leg["to_place"])
         status = ROUTE_STATUSES[leg["status"]]
         locs = leg_locations(leg)
+        highlighted = highlight_leg == (leg["route_id"], int(leg["leg"]))
+        weight = (5 if presentation else 3.5) * (1.8 if highlighted else 1)
+        if highlighted:
+            folium.PolyLine(
+                locs,
+                color="#ffd23f",
+                weight=weight + 8,
+                opacity=0.9,
+                interactive=False,
+                class_name="route-highlight",
+            ).add_to(route_group)
         line = folium.PolyLine(
             locs,
             color=status.colour,
-            weight=5 if presentation else 3.5,
+            weight=weight,
             opacity=0.9,
             dash_array=status.dash,
             tooltip=folium.Tooltip(leg_tooltip(leg), sticky=True),
@@ -533,3 +546,22 @@ def build_map(
     if asset_base is not None:
         assets.localise_map(m, asset_base)
     return m
+
+
+def view_for(
+    bounds: tuple[float, float, float, float], width_px: int = 900, height_px: int = 640
+) -> tuple[tuple[float, float], int]:
+    """Centre and zoom that fit (lon_min, lat_min, lon_max, lat_max) in a map of that size."""
+    minx, miny, maxx, maxy = bounds
+
+    def merc(lat: float) -> float:
+        lat = max(min(lat, 85.0), -85.0)
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    dx = max(maxx - minx, 1e-6) / 360.0
+    dy = max(merc(maxy) - merc(miny), 1e-6) / (2 * math.pi)
+    zoom = min(math.log2(width_px / 256 / dx), math.log2(height_px / 256 / dy)) - 0.3
+    center_lat = math.degrees(2 * math.atan(math.exp((merc(miny) + merc(maxy)) / 2)) - math.pi / 2)
+    return (round(center_lat, 4), round((minx + maxx) / 2, 4)), int(
+        max(3, min(8, math.floor(zoom)))
+    )

@@ -1,0 +1,601 @@
+"""Exports for reports: print-ready snapshots, a briefing sheet, a standalone map, data.
+
+Snapshots are drawn with geopandas/matplotlib on the shipped Natural Earth basemap,
+so they work offline on any machine without a browser. Each carries its own title,
+a subtitle stating the filters, the legend from the declared styles, a scale bar,
+a north arrow and a credit line; data exports carry the citations and never the
+columns marked internal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import math
+import os
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib import patheffects  # noqa: E402
+from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Ellipse, FancyArrowPatch, Rectangle  # noqa: E402
+
+from dashboard import basemap  # noqa: E402
+from dashboard.mapview import arc_points, date_window_text  # noqa: E402
+from dashboard.vocab import (  # noqa: E402
+    CATEGORIES,
+    INTERNAL_COLUMNS,
+    PRECISIONS,
+    ROUTE_MODES,
+    ROUTE_STATUSES,
+    SHAPES,
+)
+
+FORMATS = ("png", "svg", "pdf", "html", "csv", "geojson")
+ASPECTS: dict[str, float] = {"16:9": 16 / 9, "4:3": 4 / 3, "a4": 297 / 210, "square": 1.0}
+DERIVED_COLUMNS = frozenset({"search_text", "actor_groups", "line", "geometry"})
+BASEMAP_BOX = (88.0, 8.0, 142.0, 56.0)  # the clip box of geodata/basemap (see its README)
+BASEMAP_CREDIT = "Basemap: Natural Earth (public domain)"
+SEA, LAND = "#dbe6ef", "#f5f3ee"
+
+
+class ExportError(Exception):
+    """A user-facing problem with an export request (bad path, bad option)."""
+
+
+@dataclass(frozen=True)
+class SnapshotSpec:
+    title: str
+    subtitle: str
+    aspect: str = "16:9"
+    width_px: int = 2400
+    dpi: int = 200
+    extent: tuple[float, float, float, float] | None = None  # lon_min, lat_min, lon_max, lat_max
+
+
+def public_columns(frame: pd.DataFrame) -> list[str]:
+    """Columns that may leave the project: not internal, not derived."""
+    return [c for c in frame.columns if c not in INTERNAL_COLUMNS and c not in DERIVED_COLUMNS]
+
+
+def credit_line(incidents: pd.DataFrame, made: dt.date | None = None) -> str:
+    outlets = sorted(set(incidents["source_outlet"])) if len(incidents) else []
+    made = made or dt.date.today()
+    sources = "Sources: " + ", ".join(outlets) if outlets else "Sources: none shown"
+    return f"{sources}. {BASEMAP_CREDIT}. Made {made:%d %b %Y}."
+
+
+def fitted_extent(
+    incidents: gpd.GeoDataFrame, routes: gpd.GeoDataFrame, aspect: float
+) -> tuple[float, float, float, float]:
+    """The data's bounds, padded and widened to the page's aspect ratio."""
+    parts = [g for g in (incidents.geometry, routes.geometry) if len(g)]
+    if parts:
+        minx, miny, maxx, maxy = pd.concat(parts).total_bounds
+    else:
+        minx, miny, maxx, maxy = 95.0, 15.0, 135.0, 50.0
+    pad = max(2.0, 0.1 * max(maxx - minx, maxy - miny))
+    minx, miny, maxx, maxy = minx - pad, miny - pad, maxx + pad, maxy + pad
+    mid_lat = (miny + maxy) / 2
+    kx = math.cos(math.radians(mid_lat))  # degrees of longitude are shorter
+    w, h = (maxx - minx) * kx, maxy - miny
+    if w / h < aspect:
+        extra = (h * aspect / kx - (maxx - minx)) / 2
+        minx, maxx = minx - extra, maxx + extra
+    else:
+        extra = ((maxx - minx) * kx / aspect - h) / 2
+        miny, maxy = miny - extra, maxy + extra
+    return _clamp((minx, miny, maxx, maxy))
+
+
+def _clamp(extent: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """Shift (not shrink) the view inside the basemap's clip box where it fits."""
+    lo_x, lo_y, hi_x, hi_y = BASEMAP_BOX
+    minx, miny, maxx, maxy = extent
+    if maxx - minx <= hi_x - lo_x:
+        shift = max(0.0, lo_x - minx) - max(0.0, maxx - hi_x)
+        minx, maxx = minx + shift, maxx + shift
+    if maxy - miny <= hi_y - lo_y:
+        shift = max(0.0, lo_y - miny) - max(0.0, maxy - hi_y)
+        miny, maxy = miny + shift, maxy + shift
+    return minx, miny, maxx, maxy
+
+
+def _scale_bar(ax, extent, fontsize: float) -> None:
+    minx, miny, maxx, maxy = extent
+    lat = miny + (maxy - miny) * 0.06
+    km_per_deg = 111.32 * math.cos(math.radians(lat))
+    target = (maxx - minx) * km_per_deg / 5
+    nice = min((100, 200, 250, 500, 1000, 2000), key=lambda v: abs(v - target))
+    length = nice / km_per_deg
+    x0 = maxx - (maxx - minx) * 0.04 - length
+    ax.add_patch(Rectangle((x0, lat), length, (maxy - miny) * 0.006, color="#222", zorder=20))
+    ax.text(
+        x0 + length / 2,
+        lat + (maxy - miny) * 0.015,
+        f"{nice:,} km",
+        ha="center",
+        va="bottom",
+        fontsize=fontsize,
+        zorder=20,
+    )
+
+
+def _north_arrow(ax, extent, fontsize: float) -> None:
+    minx, miny, maxx, maxy = extent
+    x = maxx - (maxx - minx) * 0.04
+    y0, y1 = maxy - (maxy - miny) * 0.16, maxy - (maxy - miny) * 0.06
+    ax.add_patch(
+        FancyArrowPatch(
+            (x, y0),
+            (x, y1),
+            arrowstyle="-|>",
+            mutation_scale=fontsize * 2.2,
+            color="#222",
+            zorder=20,
+        )
+    )
+    ax.text(
+        x,
+        y1 + (maxy - miny) * 0.01,
+        "N",
+        ha="center",
+        va="bottom",
+        fontsize=fontsize * 1.2,
+        fontweight="bold",
+        zorder=20,
+    )
+
+
+def _draw_map(ax, incidents, routes, places, extent, scale: float = 1.0) -> None:
+    minx, miny, maxx, maxy = extent
+    ax.set_facecolor(SEA)
+    countries = basemap.countries()
+    countries.plot(ax=ax, color=LAND, edgecolor="#8a8a8a", linewidth=0.6 * scale, zorder=1)
+    lines = basemap.province_lines()
+    if len(lines):
+        lines.plot(ax=ax, color="#a8a8a8", linewidth=0.4 * scale, linestyle=(0, (3, 3)), zorder=2)
+    mid_lat = (miny + maxy) / 2
+    kx = math.cos(math.radians(mid_lat))
+    for _, row in incidents.iterrows():
+        level = int(row["geo_precision"])
+        if level >= 2:
+            r = PRECISIONS[level].radius_km / 111.32
+            colour = CATEGORIES[row["category"]].colour
+            ax.add_patch(_ellipse(row["longitude"], row["latitude"], r / kx, r, colour, scale))
+    for _, leg in routes.iterrows():
+        status = ROUTE_STATUSES[leg["status"]]
+        pts = [(lat, lon) for lon, lat in leg.geometry.coords]
+        if leg["mode"] == "flight" and len(pts) == 2:
+            pts = [tuple(p) for p in arc_points(pts[0], pts[1])]
+        xs, ys = [p[1] for p in pts], [p[0] for p in pts]
+        dash = (
+            (0, (6, 4))
+            if status.key == "intended"
+            else (0, (1.5, 3))
+            if status.key == "alleged"
+            else "-"
+        )
+        ax.plot(
+            xs,
+            ys,
+            color=status.colour,
+            linewidth=2.2 * scale,
+            linestyle=dash,
+            zorder=5,
+            solid_capstyle="round",
+        )
+        mid = len(xs) // 2
+        ax.annotate(
+            "",
+            xy=(xs[mid], ys[mid]),
+            xytext=(xs[mid - 1], ys[mid - 1]) if mid else (xs[0], ys[0]),
+            arrowprops={
+                "arrowstyle": "-|>",
+                "color": status.colour,
+                "lw": 0,
+                "mutation_scale": 16 * scale,
+            },
+            zorder=6,
+        )
+        if status.key == "intercepted":
+            ax.plot(
+                xs[-1],
+                ys[-1],
+                marker="o",
+                markersize=11 * scale,
+                markerfacecolor="white",
+                markeredgecolor="#CC3311",
+                markeredgewidth=2.5 * scale,
+                zorder=7,
+            )
+            ax.plot(
+                xs[-1],
+                ys[-1],
+                marker="_",
+                markersize=8 * scale,
+                color="#CC3311",
+                markeredgewidth=3 * scale,
+                zorder=8,
+            )
+    for _, row in incidents.iterrows():
+        cat = CATEGORIES[row["category"]]
+        hollow = row["confidence"] == "unconfirmed"
+        ax.plot(
+            row["longitude"],
+            row["latitude"],
+            marker=SHAPES[cat.shape].mpl_marker,
+            markersize=11 * scale,
+            markerfacecolor="white" if hollow else cat.colour,
+            markeredgecolor=cat.colour if hollow else "#1a1a1a",
+            markeredgewidth=(2.2 if hollow else 0.8) * scale,
+            zorder=10,
+            linestyle="none",
+        )
+    shown_places = (
+        set(incidents.get("place_id", pd.Series(dtype=str)))
+        | set(routes.get("from_place", []))
+        | set(routes.get("to_place", []))
+    )
+    for pid, place in places.iterrows():
+        if pid not in shown_places or place["kind"] == "country":
+            continue
+        if not (minx <= place["longitude"] <= maxx and miny <= place["latitude"] <= maxy):
+            continue
+        ax.annotate(
+            place["name"],
+            (place["longitude"], place["latitude"]),
+            xytext=(7 * scale, 5 * scale),
+            textcoords="offset points",
+            fontsize=8 * scale,
+            color="#333",
+            zorder=12,
+            path_effects=_halo(scale),
+        )
+    ax.set_xlim(minx, maxx)
+    ax.set_ylim(miny, maxy)
+    ax.set_aspect(1 / kx)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    for spine in ax.spines.values():
+        spine.set_edgecolor("#888")
+
+
+def _ellipse(lon, lat, rx, ry, colour, scale) -> Ellipse:
+    return Ellipse(
+        (lon, lat),
+        2 * rx,
+        2 * ry,
+        facecolor=colour,
+        alpha=0.10,
+        edgecolor=colour,
+        linestyle=(0, (4, 3)),
+        linewidth=1.2 * scale,
+        zorder=3,
+    )
+
+
+def _halo(scale: float) -> list:
+    return [patheffects.withStroke(linewidth=3 * scale, foreground="white")]
+
+
+def legend_handles(incidents: pd.DataFrame, routes: pd.DataFrame) -> list[Line2D]:
+    """Legend entries drawn from the declared styles, only for what is shown."""
+    handles = []
+    for key, cat in CATEGORIES.items():
+        if key in set(incidents["category"]):
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker=SHAPES[cat.shape].mpl_marker,
+                    linestyle="none",
+                    markerfacecolor=cat.colour,
+                    markeredgecolor="#1a1a1a",
+                    markersize=9,
+                    label=cat.label,
+                )
+            )
+    if len(incidents) and (incidents["confidence"] == "unconfirmed").any():
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="none",
+                markerfacecolor="white",
+                markeredgecolor="#555",
+                markeredgewidth=2,
+                markersize=9,
+                label="Hollow: unconfirmed",
+            )
+        )
+    if len(incidents) and (incidents["geo_precision"] >= 2).any():
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="none",
+                markerfacecolor="#dddddd",
+                markeredgecolor="#777",
+                markersize=12,
+                label="Shaded circle: approximate place",
+            )
+        )
+    for key, status in ROUTE_STATUSES.items():
+        if key in set(routes.get("status", [])):
+            style = (0, (6, 4)) if key == "intended" else (0, (1.5, 3)) if key == "alleged" else "-"
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=status.colour,
+                    linewidth=2.4,
+                    linestyle=style,
+                    label=textwrap.fill(f"Route: {status.label.lower()}", 26),
+                )
+            )
+    return handles
+
+
+def _figure(spec: SnapshotSpec) -> tuple[plt.Figure, float, float]:
+    aspect = ASPECTS.get(spec.aspect)
+    if aspect is None:
+        raise ExportError(f"unknown aspect {spec.aspect!r} (choose from {', '.join(ASPECTS)})")
+    if not 600 <= spec.width_px <= 12000:
+        raise ExportError("width must be between 600 and 12000 pixels")
+    if not 50 <= spec.dpi <= 1200:
+        raise ExportError("dpi must be between 50 and 1200")
+    width_in = spec.width_px / spec.dpi
+    height_in = width_in / aspect
+    return plt.figure(figsize=(width_in, height_in), dpi=spec.dpi), width_in, height_in
+
+
+def snapshot(
+    incidents: gpd.GeoDataFrame,
+    routes: gpd.GeoDataFrame,
+    places: gpd.GeoDataFrame,
+    spec: SnapshotSpec,
+    fmt: str = "png",
+    made: dt.date | None = None,
+) -> bytes:
+    """A print-ready map image (png, svg or pdf) of exactly the given rows."""
+    if fmt not in ("png", "svg", "pdf"):
+        raise ExportError(f"snapshot format must be png, svg or pdf, not {fmt!r}")
+    fig, width_in, height_in = _figure(spec)
+    scale = width_in / 12  # type and symbols grow with the page
+    header, footer, panel = 0.13, 0.05, 0.24
+    map_w = 0.985 - panel - 0.015
+    ax = fig.add_axes((0.015, footer, map_w, 1 - header - footer))
+    map_aspect = (map_w * width_in) / ((1 - header - footer) * height_in)
+    extent = spec.extent or fitted_extent(incidents, routes, map_aspect)
+    _draw_map(ax, incidents, routes, places, extent, scale)
+    _scale_bar(ax, extent, 9 * scale)
+    _north_arrow(ax, extent, 9 * scale)
+    fig.text(0.015, 0.975, spec.title, fontsize=20 * scale, fontweight="bold", va="top")
+    fig.text(0.015, 0.905, spec.subtitle, fontsize=12 * scale, va="top", color="#333")
+    handles = legend_handles(incidents, routes)
+    if handles:
+        fig.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(1 - panel + 0.01, 1 - header),
+            fontsize=8.5 * scale,
+            frameon=False,
+            title="Legend",
+            title_fontsize=10 * scale,
+            alignment="left",
+            borderaxespad=0,
+        )
+    fig.text(
+        0.015, 0.015, credit_line(incidents, made), fontsize=8 * scale, color="#444", va="bottom"
+    )
+    fig.text(
+        0.985,
+        0.015,
+        f"{len(incidents)} incidents, {len(routes)} route legs",
+        fontsize=8 * scale,
+        color="#444",
+        va="bottom",
+        ha="right",
+    )
+    buf = io.BytesIO()
+    metadata = {"Title": spec.title} if fmt in ("pdf", "svg") else None
+    fig.savefig(buf, format=fmt, dpi=spec.dpi, metadata=metadata)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def briefing_sheet(
+    incidents: gpd.GeoDataFrame,
+    routes: gpd.GeoDataFrame,
+    places: gpd.GeoDataFrame,
+    title: str,
+    subtitle: str,
+    made: dt.date | None = None,
+    max_rows: int = 12,
+) -> bytes:
+    """A one-page A4 PDF: the map, then the incidents shown with date, place, summary, citation."""
+    fig = plt.figure(figsize=(8.27, 11.69), dpi=150)
+    fig.text(0.06, 0.965, title, fontsize=16, fontweight="bold", va="top")
+    fig.text(0.06, 0.935, subtitle, fontsize=9.5, va="top", color="#333", wrap=True)
+    ax = fig.add_axes((0.06, 0.52, 0.88, 0.39))
+    extent = fitted_extent(incidents, routes, (0.88 * 8.27) / (0.39 * 11.69))
+    _draw_map(ax, incidents, routes, places, extent, 0.7)
+    _scale_bar(ax, extent, 6.5)
+    _north_arrow(ax, extent, 6.5)
+    handles = legend_handles(incidents, routes)
+    if handles:
+        ax.legend(handles=handles, loc="lower left", fontsize=5.8, framealpha=0.94)
+    ordered = incidents.sort_values(["date_start", "incident_id"], na_position="last")
+    y = 0.495
+    fig.text(0.06, y, "Incidents shown", fontsize=10, fontweight="bold", va="top")
+    y -= 0.022
+    for _, row in ordered.head(max_rows).iterrows():
+        cat = CATEGORIES[row["category"]]
+        fig.text(
+            0.06,
+            y,
+            f"{row['incident_id']}",
+            fontsize=7,
+            fontweight="bold",
+            va="top",
+            color=cat.colour,
+        )
+        head = f"{row['date_text']} ({date_window_text(row)}) · {row['location']} · {cat.label}"
+        fig.text(0.14, y, _clip(head, 100), fontsize=7, va="top", fontweight="bold")
+        fig.text(0.14, y - 0.0115, _clip(row["summary"], 125), fontsize=6.6, va="top")
+        published = (
+            f"{row['source_date']:%d %b %Y}" if pd.notna(row["source_date"]) else "date not stated"
+        )
+        fig.text(
+            0.14,
+            y - 0.0225,
+            _clip(f"{row['source_outlet']}, “{row['source_title']}”, {published}", 130),
+            fontsize=6.2,
+            va="top",
+            color="#555",
+            style="italic",
+        )
+        y -= 0.0335
+    if len(ordered) > max_rows:
+        fig.text(
+            0.06,
+            y,
+            f"… and {len(ordered) - max_rows} more incidents (export CSV for the full list).",
+            fontsize=7,
+            va="top",
+            color="#555",
+        )
+    fig.text(0.06, 0.018, credit_line(incidents, made), fontsize=6.5, color="#444")
+    buf = io.BytesIO()
+    with PdfPages(buf, metadata={"Title": title}) as pdf:
+        pdf.savefig(fig)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _clip(text: str, n: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def incidents_csv(incidents: pd.DataFrame) -> bytes:
+    """The filtered incidents with their citations, minus internal and derived columns."""
+    frame = pd.DataFrame(incidents[public_columns(incidents)]).copy()
+    for col in ("date_start", "date_end", "source_date"):
+        if col in frame:
+            frame[col] = frame[col].dt.strftime("%Y-%m-%d").fillna("")
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+def geojson(incidents: gpd.GeoDataFrame, routes: gpd.GeoDataFrame) -> bytes:
+    """Incidents (points) and route legs (lines) as one FeatureCollection with citations."""
+    features = []
+    for _, row in incidents.iterrows():
+        props = {c: _jsonable(row[c]) for c in public_columns(incidents)}
+        props["feature_type"] = "incident"
+        features.append(
+            {"type": "Feature", "geometry": row.geometry.__geo_interface__, "properties": props}
+        )
+    for _, leg in routes.iterrows():
+        props = {c: _jsonable(leg[c]) for c in routes.columns if c not in DERIVED_COLUMNS}
+        props["feature_type"] = "route_leg"
+        props["mode_label"] = ROUTE_MODES.get(leg["mode"], leg["mode"])
+        features.append(
+            {"type": "Feature", "geometry": leg.geometry.__geo_interface__, "properties": props}
+        )
+    return json.dumps(
+        {"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1
+    ).encode("utf-8")
+
+
+def _jsonable(value):
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    if value is None or (not isinstance(value, (list, tuple, str)) and pd.isna(value)):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def standalone_html(incidents, routes, places, title: str) -> bytes:
+    """The interactive map as one HTML file that opens offline (assets inlined)."""
+    from dashboard import assets
+    from dashboard.htmlsafe import esc
+    from dashboard.mapview import build_map
+
+    m = build_map(incidents, routes, places, asset_base=None)
+    html = assets.standalone_html(m)
+    html = html.replace("<head>", f"<head><title>{esc(title)}</title>", 1)
+    return html.encode("utf-8")
+
+
+def write_output(path: Path | str, data: bytes, force: bool = False) -> Path:
+    """Write ``data`` to ``path``, refusing to overwrite unless ``force``; clear errors."""
+    out = Path(path).expanduser()
+    if out.exists() and out.is_dir():
+        raise ExportError(f"{out}: is a folder; give a file name")
+    if out.exists() and not force:
+        raise ExportError(f"{out}: already exists; use --force to overwrite it")
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        raise ExportError(f"{out}: folder {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise ExportError(f"{out}: folder {parent} is not writable")
+    tmp = out.with_name(f".{out.name}.partial")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"{out}: cannot write: {exc.strerror or exc}") from exc
+    return out
+
+
+def render(
+    fmt: str,
+    incidents: gpd.GeoDataFrame,
+    routes: gpd.GeoDataFrame,
+    places: gpd.GeoDataFrame,
+    spec: SnapshotSpec,
+    sheet: bool = False,
+) -> bytes:
+    """One entry point for every export format, used by the app and the CLI alike."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    if fmt == "csv":
+        return incidents_csv(incidents)
+    if fmt == "geojson":
+        return geojson(incidents, routes)
+    if fmt == "html":
+        return standalone_html(incidents, routes, places, spec.title)
+    if fmt == "pdf" and sheet:
+        return briefing_sheet(incidents, routes, places, spec.title, spec.subtitle)
+    return snapshot(incidents, routes, places, spec, fmt)
+
+
+def mime_type(fmt: str) -> str:
+    return {
+        "png": "image/png",
+        "svg": "image/svg+xml",
+        "pdf": "application/pdf",
+        "html": "text/html",
+        "csv": "text/csv",
+        "geojson": "application/geo+json",
+    }[fmt]
