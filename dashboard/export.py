@@ -413,7 +413,8 @@ def snapshot(
     )
     buf = io.BytesIO()
     metadata = {"Title": spec.title} if fmt in ("pdf", "svg") else None
-    fig.savefig(buf, format=fmt, dpi=spec.dpi, metadata=metadata)
+    with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
+        fig.savefig(buf, format=fmt, dpi=spec.dpi, metadata=metadata)
     plt.close(fig)
     return buf.getvalue()
 
@@ -481,7 +482,7 @@ def briefing_sheet(
         )
     fig.text(0.06, 0.018, credit_line(incidents, made), fontsize=6.5, color="#444")
     buf = io.BytesIO()
-    with PdfPages(buf, metadata={"Title": title}) as pdf:
+    with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(buf, metadata={"Title": title}) as pdf:
         pdf.savefig(fig)
     plt.close(fig)
     return buf.getvalue()
