@@ -611,17 +611,21 @@ def main() -> None:
     if errors(problems):
         n = len(errors(problems))
         st.error(
-            "The incidents data has problems, so it was not loaded:\n\n"
-            + "\n".join(f"- `{esc(p)}`" for p in errors(problems)[:50])
-            + (f"\n- … and {n - 50} more" if n > 50 else "")
+            f"The incidents data has {n} problem{'s' if n != 1 else ''}, so it was not loaded. "
+            "Fix the file and the dashboard picks it up on the next interaction."
+        )
+        listing = "\n".join(str(p) for p in errors(problems)[:200])
+        st.code(
+            listing + (f"\n… and {n - 200} more" if n > 200 else ""), language=None, wrap_lines=True
         )
         if stale:
             st.warning(f"Showing the last good data, loaded at {st.session_state['last_good'][1]}.")
     if dataset is None:
         st.stop()
-    for p in problems:
-        if p.severity == "warning":
-            st.caption(f"⚠️ {esc(p)}")
+    notes = [str(p) for p in problems if p.severity == "warning"]
+    if notes:
+        with st.expander(f"{len(notes)} warning(s) about the data files"):
+            st.code("\n".join(notes), language=None, wrap_lines=True)
 
     init_state(dataset)
     span = data_window(dataset.incidents)

@@ -1,0 +1,63 @@
+"""The app under bad input: problems shown, last good data kept, edits picked up."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from streamlit.testing.v1 import AppTest
+
+from dashboard import DEFAULT_INCIDENTS, REPO_DIR
+from tests.conftest import read_rows, write_rows
+
+APP = str(REPO_DIR / "dashboard" / "app.py")
+
+
+def count_text(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if "incidents," in m.value)
+
+
+def touch_later(path) -> None:
+    """Make sure the file's mtime moves even on coarse filesystems."""
+    stamp = time.time() + 2
+    os.utime(path, (stamp, stamp))
+
+
+def test_bad_edit_keeps_last_good_data_and_recovers(tmp_path, monkeypatch):
+    header, rows = read_rows(DEFAULT_INCIDENTS)
+    path = write_rows(tmp_path / "live.csv", header, rows)
+    monkeypatch.setenv("DASHBOARD_INCIDENTS", str(path))
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    assert not at.exception
+    assert count_text(at).startswith(f"**{len(rows)} of {len(rows)} incidents")
+
+    bad = [dict(r) for r in rows]
+    bad[1]["category"] = "kidnap"
+    write_rows(path, header, bad)
+    touch_later(path)
+    at.run()
+    assert not at.exception
+    assert "1 problem, so it was not loaded" in at.error[0].value
+    messages = " ".join(c.value for c in at.code)
+    assert f"{path}:3: category: unknown category 'kidnap'" in messages
+    assert any("Showing the last good data" in w.value for w in at.warning)
+    assert count_text(at).startswith(f"**{len(rows)} of {len(rows)} incidents")  # still on screen
+
+    fewer = rows[:-2]
+    write_rows(path, header, fewer)
+    touch_later(path)
+    at.run()
+    assert not at.exception and not at.error
+    assert count_text(at).startswith(f"**{len(fewer)} of {len(fewer)} incidents")
+
+
+def test_bad_file_on_first_load_shows_problems_without_crashing(tmp_path, monkeypatch):
+    path = tmp_path / "garbage.csv"
+    path.write_bytes(b"\x00\x01binary")
+    monkeypatch.setenv("DASHBOARD_INCIDENTS", str(path))
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    assert not at.exception
+    assert at.error
+    assert f"{path}: not a CSV text file" in " ".join(c.value for c in at.code)
