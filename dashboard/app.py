@@ -344,17 +344,22 @@ BRIEFING_CSS = """
 
 KEYS_JS = """
 <script>
+// Install the listener in the app page itself (not this helper iframe), once, so it keeps
+// working when Streamlit replaces the iframe on a rerun.
 const doc = window.parent.document;
-if (!doc.__briefingKeys) {
-  doc.__briefingKeys = true;
-  doc.addEventListener("keydown", (e) => {
-    if (!doc.querySelector(".brief-title")) return;
-    if (["INPUT", "TEXTAREA", "SELECT"].includes(e.target.tagName)) return;
-    const want = e.key === "ArrowRight" ? "Next" : e.key === "ArrowLeft" ? "Previous" : null;
-    if (!want) return;
-    const button = [...doc.querySelectorAll("button")].find((b) => b.innerText.includes(want));
-    if (button && !button.disabled) { button.click(); e.preventDefault(); }
-  });
+if (!doc.getElementById("briefing-keys")) {
+  const script = doc.createElement("script");
+  script.id = "briefing-keys";
+  script.textContent = `
+    document.addEventListener("keydown", (e) => {
+      if (!document.querySelector(".brief-title")) return;
+      if (["INPUT", "TEXTAREA", "SELECT"].includes(e.target.tagName)) return;
+      const want = e.key === "ArrowRight" ? "Next" : e.key === "ArrowLeft" ? "Previous" : null;
+      if (!want) return;
+      const button = [...document.querySelectorAll("button")].find((b) => b.innerText.includes(want));
+      if (button && !button.disabled) { button.click(); e.preventDefault(); }
+    });`;
+  doc.head.appendChild(script);
 }
 </script>
 """

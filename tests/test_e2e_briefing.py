@@ -1,0 +1,139 @@
+"""Briefing mode and hostile text in the running app, in real Chromium, fully offline."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from dashboard import REPO_DIR
+from dashboard.dataset import load_dataset
+from tests.apprunner import AppServer
+from tests.browser import block_external, launch_chromium
+from tests.test_hostile import HOSTILE, hostile_file
+
+ARTIFACTS = REPO_DIR / "tests" / "artifacts"
+TIMEOUT = 45_000
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = launch_chromium(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def server():
+    with AppServer() as s:
+        yield s
+
+
+def open_page(browser, url: str) -> tuple[Page, list[str], list[str]]:
+    context = browser.new_context(viewport={"width": 1400, "height": 950})
+    aborted = block_external(context)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    return page, aborted, errors
+
+
+def map_frame(page: Page):
+    page.wait_for_selector("iframe[title*='st_folium'], iframe[src*='st_folium']", timeout=TIMEOUT)
+    frame = next(f for f in page.frames if "st_folium" in f.url)
+    frame.wait_for_function(
+        "window.map && document.body.dataset.incidentsDrawn !== undefined", timeout=TIMEOUT
+    )
+    return frame
+
+
+def centre(frame) -> tuple[float, float]:
+    c = frame.evaluate("(() => { const c = window.map.getCenter(); return [c.lat, c.lng]; })()")
+    return c[0], c[1]
+
+
+def test_briefing_hides_controls_and_next_moves_the_map(browser, server):
+    places = load_dataset().places
+    page, aborted, errors = open_page(browser, f"{server.url}/?brief=1&story=laos-nine")
+    expect(page.get_by_text("The Laos nine, 2013")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("Step 1 of 7")).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator("[data-testid='stSidebar']")).to_be_hidden()
+    expect(page.get_by_text("Reset filters")).to_be_hidden()
+    expect(page.locator(".brief-card[data-incident='LAO-01']")).to_be_visible()
+    frame = map_frame(page)
+    first = centre(frame)
+
+    page.get_by_role("button", name="Next ▶").click()
+    expect(page.get_by_text("Step 2 of 7")).to_be_visible(timeout=TIMEOUT)
+    page.wait_for_timeout(1000)  # let the rerun settle before the next key press
+    page.keyboard.press("ArrowRight")  # the arrow keys step too
+    expect(page.get_by_text("Step 3 of 7")).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator(".brief-card[data-incident='LAO-03']")).to_be_visible()
+    frame = map_frame(page)
+    page.wait_for_timeout(800)
+    moved = centre(frame)
+    vientiane = places.loc["vientiane"]
+    kunming = places.loc["kunming"]
+    assert math.dist(moved, first) > 0.5  # the map moved to the next incident
+    assert vientiane["latitude"] - 1 <= moved[0] <= kunming["latitude"] + 1
+    assert frame.locator(".selected-ring").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "briefing_step3.png"))
+
+    page.keyboard.press("ArrowLeft")
+    expect(page.get_by_text("Step 2 of 7")).to_be_visible(timeout=TIMEOUT)
+    assert errors == []
+    assert aborted == []
+    page.context.close()
+
+
+def test_briefing_through_filtered_incidents_in_date_order(browser, server):
+    dataset = load_dataset()
+    expected = dataset.incidents[dataset.incidents["category"] == "deportation"].sort_values(
+        "date_start"
+    )
+    page, aborted, _ = open_page(browser, f"{server.url}/?brief=1&cat=deportation")
+    expect(page.get_by_text(f"Step 1 of {len(expected)}")).to_be_visible(timeout=TIMEOUT)
+    first = expected.iloc[0]["incident_id"]
+    expect(page.locator(f".brief-card[data-incident='{first}']")).to_be_visible()
+    page.get_by_role("button", name="Exit briefing").click()
+    expect(page.get_by_text("Reset filters")).to_be_visible(timeout=TIMEOUT)
+    expect(
+        page.get_by_text(f"{len(expected)} of {len(dataset.incidents)} incidents")
+    ).to_be_visible()
+    assert aborted == []
+    page.context.close()
+
+
+def test_hostile_text_in_the_app_is_shown_literally(browser, tmp_path):
+    path = hostile_file(tmp_path)
+    with AppServer(incidents=path) as hostile_server:
+        page, aborted, errors = open_page(browser, f"{hostile_server.url}/?sel=ONS-01")
+        panel = page.locator("[data-incident='ONS-01']").first
+        expect(panel).to_be_visible(timeout=TIMEOUT)
+        assert HOSTILE["summary"] in panel.inner_text()
+        assert HOSTILE["location"] in panel.inner_text()
+        links = panel.locator("a")
+        for i in range(links.count()):  # only http(s) links survive (or none at all)
+            href = links.nth(i).get_attribute("href")
+            assert href is None or href.startswith("https://"), href
+        frame = map_frame(page)
+        markers = frame.locator(".incident-marker")
+        markers.nth(2).click()
+        popup = frame.locator(".incident-popup").first
+        popup.wait_for(timeout=TIMEOUT)
+        assert HOSTILE["summary"] in popup.inner_text()
+        page.screenshot(path=str(ARTIFACTS / "hostile_app.png"))
+
+        page.goto(f"{hostile_server.url}/?brief=1")
+        card = page.locator(".brief-card").first
+        expect(card).to_be_visible(timeout=TIMEOUT)
+        assert HOSTILE["summary"] in card.inner_text()
+        page.wait_for_timeout(1500)
+        for f in page.frames:
+            assert f.evaluate("window.__pwned === undefined"), f.url
+        assert errors == []
+        assert aborted == []
+        page.context.close()
