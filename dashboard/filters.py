@@ -8,6 +8,7 @@ window overlaps it; route legs follow the incidents they connect.
 from __future__ import annotations
 
 import datetime as dt
+import string
 from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
@@ -44,15 +45,40 @@ def actor_groups(actors: str) -> tuple[str, ...]:
     return groups or (OTHER_ACTOR,)
 
 
+_FOLD = str.maketrans(
+    {
+        **{c: " " for c in string.punctuation + string.whitespace if c not in "_'`"},
+        **{c: "" for c in "'`’‘ʼ"},
+        **{c: " " for c in "“”«»–—…·"},
+    }
+)
+
+
+def normalised_text(text: pd.Series) -> pd.Series:
+    """Search text for a whole column: the words ``normalise_name`` would give, in order.
+
+    ASCII rows (nearly all) are folded with fast column operations; the rest go through
+    ``normalise_name`` itself. Runs of spaces may remain, which word matching ignores.
+    """
+    text = text.astype(str)
+    out = text.str.lower().str.translate(_FOLD)
+    other = ~text.str.isascii()
+    if other.any():
+        out[other] = text[other].map(normalise_name)
+    return out
+
+
 def prepare(incidents: gpd.GeoDataFrame, places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Add the derived columns filtering needs (computed once per load, not per filter)."""
     out = incidents.copy()
-    out["actor_groups"] = out["actors"].map(actor_groups)
-    names = place_names(places)
-    place_text = out["place_id"].map(lambda pid: " ".join(sorted(names.get(pid, ()))))
+    groups = {a: actor_groups(a) for a in out["actors"].unique()}
+    out["actor_groups"] = out["actors"].map(groups)
+    names = {pid: " ".join(sorted(n)) for pid, n in place_names(places).items()}
     fields = ["incident_id", "summary", "location", "date_text", "actors", "admin1", "source_title"]
-    text = out[fields].astype(str).agg(" ".join, axis=1) + " " + place_text.fillna("")
-    out["search_text"] = " " + text.map(normalise_name) + " "
+    columns = [out[name].astype(str).tolist() for name in fields]
+    text = pd.Series([" ".join(parts) for parts in zip(*columns, strict=True)], index=out.index)
+    place_text = out["place_id"].map(names).fillna("")  # place names come normalised already
+    out["search_text"] = " " + normalised_text(text) + " " + place_text + " "
     return out
 
 
@@ -90,9 +116,8 @@ def incident_mask(incidents: gpd.GeoDataFrame, f: Filters) -> pd.Series:
         mask &= (
             incidents["actor_groups"].map(lambda groups: not wanted.isdisjoint(groups)).to_numpy()
         )
-    needle = normalise_name(f.text)
-    if needle:
-        mask &= incidents["search_text"].str.contains(" " + needle, regex=False).to_numpy()
+    for word in normalise_name(f.text).split():  # every word must start a word of the text
+        mask &= incidents["search_text"].str.contains(" " + word, regex=False).to_numpy()
     return pd.Series(mask, index=incidents.index)
 
 
