@@ -527,7 +527,21 @@ def explore_view(dataset: Dataset, shown, legs, f: Filters, span) -> None:
     st.markdown(f"**{count}**")
 
     selected = st.session_state.get("selected")
-    center, zoom = st.session_state["view"]
+    # Tell the map where to look only when it is (re)built; echoing its own reported view
+    # back on every run would make it jump to stale positions and rerun forever.
+    signature = (
+        tuple(shown["incident_id"]),
+        tuple(legs.index),
+        selected,
+        st.session_state["basemap"],
+    )
+    if (
+        st.session_state.get("_map_signature") != signature
+        or "_view_request" not in st.session_state
+    ):
+        st.session_state["_map_signature"] = signature
+        st.session_state["_view_request"] = st.session_state["view"]
+    center, zoom = st.session_state["_view_request"]
     map_col, panel_col = st.columns([3, 1])
     with map_col:
         if shown.empty:

@@ -45,3 +45,12 @@ def mutated(tmp_path, curated):
         return write_rows(tmp_path / name, header, rows)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def app_server():
+    """Base URL of the dashboard running on a free localhost port (shipped data)."""
+    from tests.apprunner import AppServer
+
+    with AppServer() as server:
+        yield server.url
