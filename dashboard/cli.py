@@ -185,6 +185,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--force", action="store_true", help="overwrite an existing file")
     export.set_defaults(func=cmd_export)
+
+    from dashboard import bench as benchmark
+
+    bench = sub.add_parser(
+        "bench", help="time loading, filtering, the map and exports at scale, against plain folium"
+    )
+    benchmark.add_arguments(bench)
+    bench.set_defaults(func=benchmark.run)
     return parser
 
 

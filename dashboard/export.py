@@ -23,11 +23,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib import patheffects  # noqa: E402
 from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
+from matplotlib.collections import EllipseCollection  # noqa: E402
+from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Ellipse, FancyArrowPatch, Rectangle  # noqa: E402
+from matplotlib.patches import FancyArrowPatch, Rectangle  # noqa: E402
 
 from dashboard import basemap  # noqa: E402
 from dashboard.mapview import arc_points, date_window_text  # noqa: E402
@@ -166,12 +169,7 @@ def _draw_map(ax, incidents, routes, places, extent, scale: float = 1.0) -> None
         lines.plot(ax=ax, color="#a8a8a8", linewidth=0.4 * scale, linestyle=(0, (3, 3)), zorder=2)
     mid_lat = (miny + maxy) / 2
     kx = math.cos(math.radians(mid_lat))
-    for _, row in incidents.iterrows():
-        level = int(row["geo_precision"])
-        if level >= 2:
-            r = PRECISIONS[level].radius_km / 111.32
-            colour = CATEGORIES[row["category"]].colour
-            ax.add_patch(_ellipse(row["longitude"], row["latitude"], r / kx, r, colour, scale))
+    _draw_uncertainty(ax, incidents, kx, scale)
     for _, leg in routes.iterrows():
         status = ROUTE_STATUSES[leg["status"]]
         pts = [(lat, lon) for lon, lat in leg.geometry.coords]
@@ -227,20 +225,7 @@ def _draw_map(ax, incidents, routes, places, extent, scale: float = 1.0) -> None
                 markeredgewidth=3 * scale,
                 zorder=8,
             )
-    for _, row in incidents.iterrows():
-        cat = CATEGORIES[row["category"]]
-        hollow = row["confidence"] == "unconfirmed"
-        ax.plot(
-            row["longitude"],
-            row["latitude"],
-            marker=SHAPES[cat.shape].mpl_marker,
-            markersize=11 * scale,
-            markerfacecolor="white" if hollow else cat.colour,
-            markeredgecolor=cat.colour if hollow else "#1a1a1a",
-            markeredgewidth=(2.2 if hollow else 0.8) * scale,
-            zorder=10,
-            linestyle="none",
-        )
+    _draw_incidents(ax, incidents, scale)
     shown_places = (
         set(incidents.get("place_id", pd.Series(dtype=str)))
         | set(routes.get("from_place", []))
@@ -272,18 +257,86 @@ def _draw_map(ax, incidents, routes, places, extent, scale: float = 1.0) -> None
         spine.set_edgecolor("#888")
 
 
-def _ellipse(lon, lat, rx, ry, colour, scale) -> Ellipse:
-    return Ellipse(
-        (lon, lat),
-        2 * rx,
-        2 * ry,
-        facecolor=colour,
-        alpha=0.10,
-        edgecolor=colour,
-        linestyle=(0, (4, 3)),
-        linewidth=1.2 * scale,
-        zorder=3,
+UNCERTAINTY_LIMIT = 20_000  # above this many approximate places, circles are not drawn
+
+
+def _draw_uncertainty(ax, incidents, kx: float, scale: float) -> None:
+    """A dashed, lightly filled circle of the precision's radius around each approximate place.
+
+    One collection for all of them (in row order, as separate patches were drawn), so many
+    incidents cost one draw call rather than one patch each. Beyond ``UNCERTAINTY_LIMIT`` the
+    overlapping circles would only be a grey wash (and take seconds to fill): they are left out
+    and the map says so, as the interactive map does for large selections.
+    """
+    if not len(incidents):
+        return
+    level = incidents["geo_precision"].to_numpy(dtype=int)
+    approx = level >= 2
+    count = int(approx.sum())
+    if not count:
+        return
+    if count > UNCERTAINTY_LIMIT:
+        ax.text(
+            0.01,
+            0.01,
+            f"Uncertainty circles not drawn: {count:,} incidents have approximate places.",
+            transform=ax.transAxes,
+            fontsize=7 * scale,
+            color="#444",
+            zorder=20,
+            path_effects=_halo(scale),
+        )
+        return
+    radius = {k: p.radius_km / 111.32 for k, p in PRECISIONS.items()}
+    r = np.array([radius[k] for k in level[approx]])
+    rgba = {k: to_rgba(c.colour) for k, c in CATEGORIES.items()}
+    colours = np.array([rgba[c] for c in incidents["category"].to_numpy()[approx]])
+    offsets = np.column_stack(
+        [incidents["longitude"].to_numpy(dtype=float), incidents["latitude"].to_numpy(dtype=float)]
+    )[approx]
+    ax.add_collection(
+        EllipseCollection(
+            2 * r / kx,
+            2 * r,
+            np.zeros(len(r)),
+            units="xy",
+            offsets=offsets,
+            offset_transform=ax.transData,
+            facecolors=colours,
+            edgecolors=colours,
+            alpha=0.10,
+            linestyles=[(0, (4, 3))],
+            linewidths=1.2 * scale,
+            zorder=3,
+        ),
+        autolim=False,
     )
+
+
+def _draw_incidents(ax, incidents, scale: float) -> None:
+    """Each incident as its category's marker (hollow when unconfirmed): one scatter call per
+    category and fill, instead of one plot call per incident."""
+    if not len(incidents):
+        return
+    categories = incidents["category"].to_numpy()
+    hollow = (incidents["confidence"] == "unconfirmed").to_numpy()
+    lon = incidents["longitude"].to_numpy(dtype=float)
+    lat = incidents["latitude"].to_numpy(dtype=float)
+    for key, cat in CATEGORIES.items():
+        for is_hollow in (False, True):
+            rows = (categories == key) & (hollow == is_hollow)
+            if not rows.any():
+                continue
+            ax.scatter(
+                lon[rows],
+                lat[rows],
+                s=(11 * scale) ** 2,
+                marker=SHAPES[cat.shape].mpl_marker,
+                facecolors="white" if is_hollow else cat.colour,
+                edgecolors=cat.colour if is_hollow else "#1a1a1a",
+                linewidths=(2.2 if is_hollow else 0.8) * scale,
+                zorder=10,
+            )
 
 
 def _halo(scale: float) -> list:
@@ -482,7 +535,10 @@ def briefing_sheet(
         )
     fig.text(0.06, 0.018, credit_line(incidents, made), fontsize=6.5, color="#444")
     buf = io.BytesIO()
-    with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(buf, metadata={"Title": title}) as pdf:
+    with (
+        matplotlib.rc_context({"pdf.fonttype": 42}),
+        PdfPages(buf, metadata={"Title": title}) as pdf,
+    ):
         pdf.savefig(fig)
     plt.close(fig)
     return buf.getvalue()

@@ -2,17 +2,22 @@
 
 Styles come from ``dashboard.vocab``; every piece of incident text passes through
 ``esc``. Small selections get one icon and a full popup per incident; large ones
-switch to a single canvas-drawn GeoJSON layer whose popups are built on click.
+switch to a single canvas layer (``IncidentPoints``) whose popups are built on click.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import math
 from collections.abc import Iterable
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from branca.element import Element, MacroElement
 from folium.plugins import Fullscreen, PolyLineTextPath
 from jinja2 import Template
@@ -21,7 +26,11 @@ from dashboard import assets, basemap
 from dashboard.htmlsafe import esc, safe_link
 from dashboard.vocab import CATEGORIES, CONFIDENCE, PRECISIONS, ROUTE_MODES, ROUTE_STATUSES, SHAPES
 
-LARGE_THRESHOLD = 1000
+# Above this many incidents the map draws them as one canvas layer (IncidentPoints) instead of
+# one icon, tooltip, popup and uncertainty circle each. folium builds and renders those per
+# incident at about 3 ms of CPU per app run (each element compiles a Jinja template whenever
+# it renders, and streamlit-folium renders the map twice), so 200 icons already cost ~1 s.
+LARGE_THRESHOLD = 200
 REGION_BOUNDS = [[10.0, 92.0], [54.0, 138.0]]  # south-west, north-east (lat, lon)
 BASEMAPS = {
     "offline": "Offline map (Natural Earth)",
@@ -257,38 +266,130 @@ def legend_html(categories: Iterable[str], statuses: Iterable[str], any_approxim
     return "".join(parts)
 
 
+class _Text(Element):
+    """Already-rendered script text. folium wraps each rendered script in a new Jinja template
+    (compiling it); for a payload of megabytes that costs more than building it, so skip it."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+# What a large selection sends to the browser always includes coordinates, kind, date window,
+# id and outlet (about 45 bytes an incident: 4.5 MB at 100,000). The location, the source's date
+# words, the summary, the title and the quote follow, each only while the whole stays under this
+# many bytes: the map stays quick to send and redraw, and what is left out is in the app's
+# record panel and the CSV export (the popup says so).
+PAYLOAD_BUDGET = 2_000_000
+_OPTIONAL_TEXT = [
+    ("l", "location"),
+    ("t", "date_text"),
+    ("s", "summary"),
+    ("ti", "source_title"),
+    ("q", "source_quote"),
+]
+_CONFIDENCE_KEYS = list(CONFIDENCE)
+_CATEGORY_KEYS = list(CATEGORIES)
+
+
+def _json_for_script(value) -> str:
+    """JSON that is safe inside a <script> element (as Jinja's tojson makes it)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for ch, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027")):
+        text = text.replace(ch, code)
+    return text
+
+
+def _packed(values: np.ndarray, dtype: str) -> str:
+    """Numbers as base64 of a little-endian typed array (decoded by ``unpack`` in the map)."""
+    return base64.b64encode(np.ascontiguousarray(values, dtype=dtype).tobytes()).decode("ascii")
+
+
+def _arrow_strings(values: pd.Series):
+    """A text column as one pyarrow string array (missing values as empty strings)."""
+    arr = pa.array(values.array) if isinstance(values, pd.Series) else values
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if arr.type not in (pa.string(), pa.large_string()):
+        arr = pc.cast(arr, pa.large_string())
+    return pc.fill_null(arr, "")
+
+
+# Characters JSON must escape as \u00XX (json.dumps does; the fast path below does not).
+_CONTROL = "[\\x00-\\x1f]"
+_STRING_ESCAPES = [
+    ("\\", "\\\\"),
+    ('"', '\\"'),
+    ("<", "\\u003c"),
+    (">", "\\u003e"),
+    ("&", "\\u0026"),
+    ("'", "\\u0027"),
+]
+
+
+def _json_strings(arr) -> str:
+    """A JSON array of the strings, exactly as ``_json_for_script(list_of_them)`` gives it,
+    built by pyarrow without making a Python string per cell."""
+    if len(arr) == 0:
+        return "[]"
+    if pc.any(pc.match_substring_regex(arr, _CONTROL)).as_py():
+        return _json_for_script(arr.to_pylist())
+    for old, new in _STRING_ESCAPES:
+        arr = pc.replace_substring(arr, old, new)
+    offsets = pa.array([0, len(arr)], type=pa.int32())
+    separator = pa.scalar('","', type=arr.type)
+    joined = pc.binary_join(pa.ListArray.from_arrays(offsets, arr), separator)
+    return '["' + joined[0].as_py() + '"]'
+
+
+def _text_column(values: pd.Series, room: float) -> tuple[str | None, int]:
+    """A text column as JSON: distinct values plus a packed index per row, or plain values when
+    nearly all differ; None when that would take more than ``room`` bytes. Also the size."""
+    arr = _arrow_strings(values)
+    n = len(arr)
+    encoded = pc.dictionary_encode(arr)
+    distinct = encoded.dictionary
+    if len(distinct) > 0.6 * n:
+        size = (pc.sum(pc.binary_length(arr)).as_py() or 0) + 3 * n
+        return (None if size > room else '{"v":' + _json_strings(arr) + "}"), size
+    size = (pc.sum(pc.binary_length(distinct)).as_py() or 0) + 3 * len(distinct) + 16 * n // 3
+    if size > room:
+        return None, size
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    return '{"u":' + _json_strings(distinct) + ',"i":"' + _packed(codes, "<u4") + '"}', size
+
+
+def _vocab_index(values: pd.Series, keys: list[str]) -> np.ndarray:
+    found = pc.index_in(_arrow_strings(values), value_set=pa.array(keys))
+    return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _days(dates: pd.Series) -> np.ndarray:
+    """Days since 1970-01-01, -1 where there is no date."""
+    values = np.asarray(dates.to_numpy(), dtype="datetime64[ns]").astype("datetime64[D]")
+    out = values.astype("int64")
+    out[np.isnat(values)] = -1
+    return out
+
+
 class IncidentPoints(MacroElement):
-    """Many incidents as one canvas GeoJSON layer; popups are built only when clicked."""
+    """Many incidents as one canvas layer, drawn in the browser from compact columns.
+
+    Each incident keeps its category's shape and colour (hollow when unconfirmed), as in the
+    legend. Coordinates (4 decimals, ~10 m), category, precision, confidence, id and date window
+    always travel, numbers packed as base64 typed arrays; the popup, built on click, adds
+    whatever text fits ``PAYLOAD_BUDGET``. Clicking an incident reports "ID · category" as its
+    tooltip, which selects it in the app's record panel. A caption in the map says that the map
+    switched to this mode, and what that means.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function() {
-            var styles = {{ this.styles|tojson }};
-            var renderer = L.canvas({padding: 0.3});
-            function esc(s) {
-                return String(s == null ? "" : s).replace(/[&<>"'`$\\\\]/g, function (c) {
-                    return "&#" + c.charCodeAt(0) + ";";
-                });
-            }
-            var layer = L.geoJSON({{ this.data|tojson }}, {
-                pointToLayer: function (f, latlng) {
-                    var s = styles[f.properties.c] || {colour: "#777"};
-                    return L.circleMarker(latlng, {renderer: renderer, radius: 5, weight: 1,
-                        color: "#222", fillColor: s.colour, fillOpacity: 0.85});
-                },
-                onEachFeature: function (f, l) {
-                    l.bindPopup(function () {
-                        var p = f.properties, s = styles[p.c] || {label: p.c};
-                        return "<div class='incident-popup'><div class='cat'>" + esc(s.label) + " · " +
-                            esc(p.id) + "</div><p class='summary'>" + esc(p.s) + "</p><p class='muted'>" +
-                            esc(p.d) + " · " + esc(p.l) + "</p><p class='cite'>" + esc(p.src) + "</p></div>";
-                    });
-                }
-            });
-            layer.addTo({{ this._parent.get_name() }});
-            document.body.dataset.incidentsDrawn = layer.getLayers().length;
-        })();
+        {{ this.script_text(this._parent.get_name()) }}
         {% endmacro %}
         """
     )
@@ -296,28 +397,385 @@ class IncidentPoints(MacroElement):
     def __init__(self, incidents: gpd.GeoDataFrame):
         super().__init__()
         self._name = "IncidentPoints"
-        self.styles = {k: {"colour": c.colour, "label": c.label} for k, c in CATEGORIES.items()}
-        self.data = {
-            "type": "FeatureCollection",
-            "features": [
+        self.count = len(incidents)
+        self.payload = self._payload(incidents)
+        self._script_cache: tuple[str, str] | None = None
+
+    @staticmethod
+    def _payload(incidents: gpd.GeoDataFrame) -> str:
+        n = len(incidents)
+        xy = np.empty(2 * n, dtype=np.int64)
+        xy[0::2] = np.round(incidents["longitude"].to_numpy(dtype=float) * 1e4)
+        xy[1::2] = np.round(incidents["latitude"].to_numpy(dtype=float) * 1e4)
+        cat = _vocab_index(incidents["category"], _CATEGORY_KEYS)
+        conf = _vocab_index(incidents["confidence"], _CONFIDENCE_KEYS)
+        level = incidents["geo_precision"].to_numpy(dtype=np.int64) - 1
+        code = (cat * 4 + level) * 3 + conf
+        start, end = _days(incidents["date_start"]), _days(incidents["date_end"])
+        days = np.empty(2 * n, dtype=np.int64)
+        days[0::2], days[1::2] = start, np.where(start >= 0, end - start, 0)
+        parts = [
+            ("n", str(n)),
+            ("xy", '"' + _packed(xy, "<i4") + '"'),
+            ("k", '"' + _packed(code, "<u1") + '"'),
+            ("d", '"' + _packed(days, "<i4") + '"'),
+            ("id", _json_strings(_arrow_strings(incidents["incident_id"]))),
+        ]
+        outlets, _ = _text_column(incidents["source_outlet"], float("inf"))
+        parts.append(("o", outlets))
+        used = sum(len(text) for _, text in parts)
+        for key, column in _OPTIONAL_TEXT:
+            text, size = _text_column(incidents[column], PAYLOAD_BUDGET - used)
+            if text is not None:
+                parts.append((key, text))
+                used += size
+        return "{" + ",".join(f'"{key}":{text}' for key, text in parts) + "}"
+
+    @staticmethod
+    def decode(payload: str) -> dict:
+        """The payload as plain lists (for tests): xy, k, d, id and the text columns."""
+        data = json.loads(payload)
+        out = {"n": data["n"], "id": data["id"]}
+        for key, dtype in (("xy", "<i4"), ("k", "<u1"), ("d", "<i4")):
+            out[key] = np.frombuffer(base64.b64decode(data[key]), dtype=dtype).tolist()
+        for key, _ in [("o", None), *_OPTIONAL_TEXT]:
+            col = data.get(key)
+            if col is None:
+                continue
+            if "v" in col:
+                out[key] = col["v"]
+            else:
+                index = np.frombuffer(base64.b64decode(col["i"]), dtype="<u4")
+                out[key] = [col["u"][i] for i in index]
+        return out
+
+    @staticmethod
+    def styles() -> dict:
+        return {
+            "categories": [
                 {
-                    "type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": [round(lon, 4), round(lat, 4)]},
-                    "properties": {"id": i, "c": c, "s": s, "d": d, "l": loc, "src": src},
+                    "label": c.label,
+                    "colour": c.colour,
+                    "points": [
+                        float(v) for v in SHAPES[c.shape].svg_points.replace(",", " ").split()
+                    ]
+                    or None,
                 }
-                for i, c, s, d, loc, src, lat, lon in zip(
-                    incidents["incident_id"],
-                    incidents["category"],
-                    incidents["summary"],
-                    incidents["date_text"],
-                    incidents["location"],
-                    incidents["source_outlet"],
-                    incidents["latitude"],
-                    incidents["longitude"],
-                    strict=True,
-                )
+                for c in CATEGORIES.values()
             ],
+            "confidence": [[k, CONFIDENCE[k]] for k in _CONFIDENCE_KEYS],
+            "precision": [PRECISIONS[k].label for k in sorted(PRECISIONS)],
         }
+
+    def script_text(self, map_name: str) -> str:
+        if self._script_cache is None or self._script_cache[0] != map_name:
+            text = (
+                _POINTS_JS.replace("__MAP__", map_name)
+                .replace("__STYLES__", _json_for_script(self.styles()))
+                .replace("__COUNT__", f"{self.count:,}")
+                .replace("__DATA__", self.payload)
+            )
+            self._script_cache = (map_name, text)
+        return self._script_cache[1]
+
+    def render(self, **kwargs) -> None:
+        self.get_root().script.add_child(
+            _Text(self.script_text(self._parent.get_name())), name=self.get_name()
+        )
+
+
+_POINTS_JS = """
+(function() {
+    var map = __MAP__, S = __STYLES__, D = __DATA__;
+    function unpack(b64, Type) {
+        var bin = atob(b64), bytes = new Uint8Array(bin.length);
+        for (var j = 0; j < bin.length; j++) { bytes[j] = bin.charCodeAt(j); }
+        return new Type(bytes.buffer);
+    }
+    D.xy = unpack(D.xy, Int32Array);
+    D.k = unpack(D.k, Uint8Array);
+    D.d = unpack(D.d, Int32Array);
+    ["o", "l", "t", "s", "ti", "q"].forEach(function (key) {
+        if (D[key] && D[key].i) { D[key].i = unpack(D[key].i, Uint32Array); }
+    });
+    var n = D.n, radius = n > 20000 ? 4 : 5, PAD = 0.25;
+    var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    function text(col, i) { return !col ? null : col.v ? col.v[i] : col.u[col.i[i]]; }
+    function day(d) {
+        var t = new Date(d * 86400000);
+        return String(t.getUTCDate()).padStart(2, "0") + " " + MONTHS[t.getUTCMonth()] + " " + t.getUTCFullYear();
+    }
+    function when(i) {
+        var s = D.d[2 * i], w = D.d[2 * i + 1];
+        if (s < 0) { return "year not stated"; }
+        return w ? day(s) + " \\u2013 " + day(s + w) : day(s);
+    }
+    function node(tag, cls, content) {
+        var el = document.createElement(tag);
+        if (cls) { el.className = cls; }
+        if (content != null) { el.textContent = content; }
+        return el;
+    }
+    function esc(value) {
+        return String(value).replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; });
+    }
+    function kind(i) {
+        var k = D.k[i];
+        return {cat: S.categories[Math.floor(k / 12)], level: Math.floor(k / 3) % 4, conf: k % 3};
+    }
+    function latlng(i) { return L.latLng(D.xy[2 * i + 1] / 1e4, D.xy[2 * i] / 1e4); }
+    function label(i) { return D.id[i] + " \\u00b7 " + kind(i).cat.label; }
+    function popup(i) {
+        var c = kind(i), box = node("div", "incident-popup");
+        box.dataset.incident = D.id[i];
+        var head = node("div", "cat", c.cat.label + " \\u00b7 " + D.id[i]);
+        head.style.color = c.cat.colour;
+        box.appendChild(head);
+        var summary = text(D.s, i);
+        if (summary != null) { box.appendChild(node("p", "summary", summary)); }
+        var table = node("table"), words = text(D.t, i), place = text(D.l, i);
+        function row(name, main, muted) {
+            var tr = node("tr"), td = node("td", null, main);
+            tr.appendChild(node("th", null, name));
+            if (muted) { td.appendChild(document.createTextNode(" ")); td.appendChild(node("span", "muted", muted)); }
+            tr.appendChild(td);
+            table.appendChild(tr);
+        }
+        row("When", words == null ? when(i) : words, words == null ? null : "(" + when(i) + ")");
+        row("Where", place == null ? "" : place,
+            S.precision[c.level] + (c.level >= 1 ? " \\u2014 approximate location" : ""));
+        row("Confidence", S.confidence[c.conf][0], "(" + S.confidence[c.conf][1] + ")");
+        box.appendChild(table);
+        var quote = text(D.q, i);
+        if (quote != null) { box.appendChild(node("blockquote", null, quote)); }
+        var title = text(D.ti, i);
+        box.appendChild(node("p", "cite", text(D.o, i) + (title == null ? "" : ", \\u201c" + title + "\\u201d")));
+        if (summary == null || quote == null) {
+            box.appendChild(node("p", "muted", "The full sourced record is in the dashboard's " +
+                "record panel (click selects it) and in the CSV export of this view."));
+        }
+        return box;
+    }
+    // Incidents grouped by how they are drawn (category, hollow when unconfirmed), so each
+    // group is one canvas path; drawn in category order, later groups on top.
+    var groups = [];
+    (function () {
+        var lists = {};
+        for (var i = 0; i < n; i++) {
+            var c = kind(i), hollow = S.confidence[c.conf][0] === "unconfirmed";
+            var key = Math.floor(D.k[i] / 12) * 2 + (hollow ? 1 : 0);
+            (lists[key] = lists[key] || []).push(i);
+        }
+        Object.keys(lists).map(Number).sort(function (a, b) { return a - b; }).forEach(function (key) {
+            var cat = S.categories[key >> 1], hollow = key & 1;
+            groups.push(sprite({rows: Int32Array.from(lists[key]), shape: cat.points,
+                fill: hollow ? "#ffffff" : cat.colour, stroke: hollow ? cat.colour : "#1a1a1a",
+                width: hollow ? 2 : 1}));
+        });
+    })();
+    // Each group's symbol is drawn once into a small canvas and stamped at every incident:
+    // far faster than tracing 100,000 paths, and each symbol is filled and outlined in turn.
+    function sprite(group) {
+        var ratio = window.devicePixelRatio || 1, half = radius + 2, side = Math.ceil(2 * half * ratio);
+        var c = document.createElement("canvas"), ctx = c.getContext("2d"), pts = group.shape;
+        c.width = c.height = side;
+        ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+        ctx.beginPath();
+        if (pts) {
+            var k = radius / 9.5;
+            ctx.moveTo(half + (pts[0] - 10) * k, half + (pts[1] - 10) * k);
+            for (var q = 2; q < pts.length; q += 2) { ctx.lineTo(half + (pts[q] - 10) * k, half + (pts[q + 1] - 10) * k); }
+            ctx.closePath();
+        } else {
+            ctx.arc(half, half, radius, 0, 2 * Math.PI);
+        }
+        ctx.globalAlpha = 0.9;
+        ctx.fillStyle = group.fill;
+        ctx.fill();
+        ctx.globalAlpha = 1;
+        ctx.lineWidth = group.width;
+        ctx.lineJoin = "round";
+        ctx.strokeStyle = group.stroke;
+        ctx.stroke();
+        group.image = c;
+        group.half = half;
+        return group;
+    }
+    // Leaflet puts canvases below SVG in a pane, and the basemap's land is an opaque SVG fill:
+    // the symbols get a pane of their own, above the routes and below the labels. The pane
+    // lets the mouse through (to routes, labels and the map), and the layer finds the symbol
+    // under the pointer itself from the map's mouse events, with a grid of screen cells.
+    var pane = map.getPane("incidentPoints") || map.createPane("incidentPoints");
+    pane.style.zIndex = 450;
+    pane.style.pointerEvents = "none";
+    var Points = L.Layer.extend({
+        options: {pane: "incidentPoints"},
+        onAdd: function (m) {
+            var c = this._canvas = L.DomUtil.create("canvas", "leaflet-layer incident-points");
+            c.style[L.DomUtil.testProp(["transformOrigin", "WebkitTransformOrigin"])] = "50% 50%";
+            var animated = m.options.zoomAnimation && L.Browser.any3d;
+            L.DomUtil.addClass(c, "leaflet-zoom-" + (animated ? "animated" : "hide"));
+            this.getPane().appendChild(c);
+            m.on("moveend viewreset resize", this._schedule, this);
+            m.on("mousemove", this._hover, this);
+            m.on("preclick", this._click, this);  // also fired over route lines
+            m.on("mouseout", this._leave, this);
+            if (animated) { m.on("zoomanim", this._animateZoom, this); }
+            this._schedule();
+        },
+        _schedule: function () {
+            // One redraw per frame, however many view changes (fitBounds, resize) came first.
+            if (!this._frame) { this._frame = L.Util.requestAnimFrame(this._redraw, this); }
+        },
+        _redraw: function () {
+            this._frame = null;
+            // Mid zoom animation (fitBounds on load, a zoom click) the view is not settled: the
+            // canvas is scaled meanwhile, and zoomend/moveend ask for the real redraw.
+            if (!this._map || this._map._animatingZoom) { return; }
+            this._reset();
+            if (!this.drawnOnce) {
+                this.drawnOnce = true;
+                document.body.dataset.incidentsDrawn = this.count;
+            }
+        },
+        onRemove: function (m) {
+            m.off("moveend viewreset resize", this._schedule, this);
+            if (this._frame) { L.Util.cancelAnimFrame(this._frame); this._frame = null; }
+            m.off("mousemove", this._hover, this);
+            m.off("preclick", this._click, this);
+            m.off("mouseout", this._leave, this);
+            m.off("zoomanim", this._animateZoom, this);
+            this._leave();
+            L.DomUtil.remove(this._canvas);
+        },
+        _project: function () {
+            var m = this._map, z = m.getZoom();
+            if (this._zoom === z && this._px) { return; }
+            var px = new Float64Array(2 * n), mercator = m.options.crs === L.CRS.EPSG3857;
+            var size = 256 * Math.pow(2, z), d = Math.PI / 180, max = 85.0511287798;
+            for (var i = 0; i < n; i++) {
+                var lon = D.xy[2 * i] / 1e4, lat = D.xy[2 * i + 1] / 1e4;
+                if (mercator) {
+                    var sin = Math.sin(Math.max(Math.min(max, lat), -max) * d);
+                    px[2 * i] = size * (0.5 + lon / 360);
+                    px[2 * i + 1] = size * (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI));
+                } else {
+                    var p = m.project([lat, lon], z);
+                    px[2 * i] = p.x;
+                    px[2 * i + 1] = p.y;
+                }
+            }
+            this._px = px;
+            this._zoom = z;
+        },
+        _reset: function () {
+            var m = this._map, size = m.getSize(), ratio = window.devicePixelRatio || 1;
+            var pad = size.multiplyBy(PAD).round(), full = size.add(pad.multiplyBy(2));
+            var c = this._canvas, topLeft = m.containerPointToLayerPoint(pad.multiplyBy(-1));
+            L.DomUtil.setPosition(c, topLeft);
+            c.width = full.x * ratio;
+            c.height = full.y * ratio;
+            c.style.width = full.x + "px";
+            c.style.height = full.y + "px";
+            this._project();
+            var ctx = c.getContext("2d"), origin = m.getPixelOrigin(), pos = m._getMapPanePos();
+            var ox = pos.x - origin.x + pad.x, oy = pos.y - origin.y + pad.y;
+            this._offset = [ox - pad.x, oy - pad.y];
+            ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+            ctx.clearRect(0, 0, full.x, full.y);
+            var grid = this._grid = new Map(), cell = 16, reach = radius + 3, seq = 0;
+            this._order = this._order || new Int32Array(n);
+            for (var g = 0; g < groups.length; g++) {
+                var group = groups[g], rows = group.rows, image = group.image, half = group.half;
+                for (var j = 0; j < rows.length; j++) {
+                    var i = rows[j], x = this._px[2 * i] + ox, y = this._px[2 * i + 1] + oy;
+                    if (x < -reach || y < -reach || x > full.x + reach || y > full.y + reach) { continue; }
+                    ctx.drawImage(image, x - half, y - half, 2 * half, 2 * half);
+                    this._order[i] = seq++;
+                    var gx = Math.floor((x - pad.x) / cell), gy = Math.floor((y - pad.y) / cell);
+                    var key = gx * 100003 + gy, bucket = grid.get(key);
+                    if (bucket) { bucket.push(i); } else { grid.set(key, [i]); }
+                }
+            }
+            this.drawn = seq;
+        },
+        _animateZoom: function (e) {
+            var m = this._map, scale = m.getZoomScale(e.zoom);
+            var pad = m.getSize().multiplyBy(PAD).round();
+            var offset = m._getCenterOffset(e.center)._multiplyBy(-scale)
+                .subtract(m._getMapPanePos()).subtract(pad);
+            L.DomUtil.setTransform(this._canvas, offset, scale);
+        },
+        _find: function (point) {
+            if (!this._grid) { return -1; }
+            var cell = 16, gx = Math.floor(point.x / cell), gy = Math.floor(point.y / cell);
+            var best = -1, reach = (radius + 2) * (radius + 2);
+            for (var ax = gx - 1; ax <= gx + 1; ax++) {
+                for (var ay = gy - 1; ay <= gy + 1; ay++) {
+                    var bucket = this._grid.get(ax * 100003 + ay);
+                    if (!bucket) { continue; }
+                    for (var j = 0; j < bucket.length; j++) {
+                        var i = bucket[j];
+                        var dx = this._px[2 * i] + this._offset[0] - point.x;
+                        var dy = this._px[2 * i + 1] + this._offset[1] - point.y;
+                        if (dx * dx + dy * dy <= reach && (best < 0 || this._order[i] > this._order[best])) {
+                            best = i;
+                        }
+                    }
+                }
+            }
+            return best;
+        },
+        _hover: function (e) {
+            var m = this._map;
+            if (m.dragging && m.dragging.moving()) { return; }
+            var i = this._find(e.containerPoint);
+            if (i === this._hovered) { return; }
+            this._hovered = i;
+            if (i < 0) { this._leave(); return; }
+            this._tip = this._tip || L.tooltip({direction: "top", offset: [0, -radius]});
+            this._tip.setLatLng(latlng(i)).setContent(node("span", null, label(i)));
+            if (!m.hasLayer(this._tip)) { this._tip.addTo(m); }
+            m.getContainer().style.cursor = "pointer";
+        },
+        _leave: function () {
+            this._hovered = -1;
+            if (this._tip && this._map && this._map.hasLayer(this._tip)) { this._map.removeLayer(this._tip); }
+            if (this._map) { this._map.getContainer().style.cursor = ""; }
+        },
+        _click: function (e) {
+            if (this._map._draggableMoved(this)) { return; }
+            var i = this._find(e.containerPoint);
+            if (i < 0) { return; }
+            var content = popup(i), text = esc(label(i)), where = latlng(i);
+            L.popup({maxWidth: 380}).setLatLng(where).setContent(content).openOn(this._map);
+            // What streamlit-folium reads from a clicked layer: its tooltip text selects the
+            // incident in the app's record panel.
+            var clicked = {
+                _tooltip: {_content: text}, getTooltip: function () { return {getContent: function () { return text; }}; },
+                _popup: {_content: content}, getPopup: function () { return {getContent: function () { return content; }}; }
+            };
+            this.fire("click", {latlng: where, containerPoint: e.containerPoint, layerPoint: e.layerPoint,
+                originalEvent: e.originalEvent, sourceTarget: clicked, incident: D.id[i]});
+        }
+    });
+    var layer = new Points();
+    layer.count = n;
+    layer.addTo(map);
+    var caption = L.control({position: "topright"});
+    caption.onAdd = function () {
+        var div = node("div", "map-caption", "Showing __COUNT__ incidents as small symbols " +
+            "(too many for individual icons); uncertainty circles are not drawn. " +
+            "Zoom in and click one for details.");
+        div.dataset.mode = "large";
+        div.style.cssText = "background:rgba(255,255,255,.94);padding:5px 8px;border-radius:6px;" +
+            "font-size:12px;max-width:260px;line-height:1.35;box-shadow:0 1px 4px rgba(0,0,0,.3)";
+        L.DomEvent.disableClickPropagation(div);
+        return div;
+    };
+    caption.addTo(map);
+})();
+"""
 
 
 class DrawnCount(MacroElement):
@@ -372,7 +830,9 @@ def build_map(
         control_scale=True,
         min_zoom=2,
         max_zoom=12,
-        prefer_canvas=len(incidents) > LARGE_THRESHOLD,
+        # Not preferCanvas: route arrows (leaflet-textpath) need SVG paths; IncidentPoints
+        # draws large selections on a canvas renderer of its own.
+        prefer_canvas=False,
         height=height,
         keyboard=not presentation,  # arrow keys step the briefing instead of panning
     )
