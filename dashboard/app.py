@@ -307,8 +307,9 @@ def record_panel(dataset: Dataset, incident_id: str | None) -> None:
 
 
 @st.cache_resource(max_entries=8)
-def _stories(stamp: tuple, incident_ids: frozenset, legs: frozenset) -> dict[str, Story]:
-    stories, _ = check_stories(set(incident_ids), set(legs))
+def _stories(stamp: tuple, data_stamp: tuple, _incident_ids, _legs) -> dict[str, Story]:
+    """Keyed on file stamps: hashing every incident id on each rerun cost seconds at 100k."""
+    stories, _ = check_stories(set(_incident_ids), set(_legs))
     return stories
 
 
@@ -316,8 +317,11 @@ def load_stories(dataset: Dataset) -> dict[str, Story]:
     """Stories whose incidents are all in the loaded data (others are left out)."""
     from dashboard.stories import STORIES_PATH
 
-    legs = frozenset(zip(dataset.routes["route_id"], dataset.routes["leg"], strict=True))
-    return _stories(_stamp(str(STORIES_PATH)), frozenset(dataset.incidents["incident_id"]), legs)
+    legs = list(zip(dataset.routes["route_id"], dataset.routes["leg"], strict=True))
+    data_stamp = tuple(_stamp(p) for p in (dataset.incidents_path, str(ROUTES_PATH)))
+    return _stories(
+        _stamp(str(STORIES_PATH)), data_stamp, list(dataset.incidents["incident_id"]), legs
+    )
 
 
 BRIEFING_CSS = """
