@@ -176,13 +176,7 @@ def _draw_map(ax, incidents, routes, places, extent, scale: float = 1.0) -> None
         if leg["mode"] == "flight" and len(pts) == 2:
             pts = [tuple(p) for p in arc_points(pts[0], pts[1])]
         xs, ys = [p[1] for p in pts], [p[0] for p in pts]
-        dash = (
-            (0, (6, 4))
-            if status.key == "intended"
-            else (0, (1.5, 3))
-            if status.key == "alleged"
-            else "-"
-        )
+        dash = _route_linestyle(status.key)
         ax.plot(
             xs,
             ys,
@@ -343,6 +337,11 @@ def _halo(scale: float) -> list:
     return [patheffects.withStroke(linewidth=3 * scale, foreground="white")]
 
 
+def _route_linestyle(status: str):
+    """Matplotlib line style of a route status, shared by the map and its legend."""
+    return {"intended": (0, (6, 4)), "alleged": (0, (1.5, 3))}.get(status, "-")
+
+
 def legend_handles(incidents: pd.DataFrame, routes: pd.DataFrame) -> list[Line2D]:
     """Legend entries drawn from the declared styles, only for what is shown."""
     handles = []
@@ -389,7 +388,7 @@ def legend_handles(incidents: pd.DataFrame, routes: pd.DataFrame) -> list[Line2D
         )
     for key, status in ROUTE_STATUSES.items():
         if key in set(routes.get("status", [])):
-            style = (0, (6, 4)) if key == "intended" else (0, (1.5, 3)) if key == "alleged" else "-"
+            style = _route_linestyle(key)
             handles.append(
                 Line2D(
                     [],
