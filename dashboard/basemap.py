@@ -16,6 +16,8 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
+from dashboard.htmlsafe import script_safe
+
 BASEMAP_DIR: Path = Path(__file__).resolve().parent.parent / "geodata" / "basemap"
 COUNTRIES_FILE = BASEMAP_DIR / "countries.geojson"
 PROVINCE_LINES_FILE = BASEMAP_DIR / "kp_admin1_lines.geojson"
@@ -74,6 +76,37 @@ def provinces() -> gpd.GeoDataFrame:
     An empty EPSG:4326 frame if the file is missing. Returned as a copy.
     """
     return _provinces().copy()
+
+
+@lru_cache(maxsize=1)
+def countries_json() -> str:
+    """Country outlines (name, iso_a2) as GeoJSON text, safe inside a <script> element.
+
+    Made once per process: the map embeds it on every build and it never changes.
+    """
+    return script_safe(_countries()[["name", "iso_a2", "geometry"]].to_json(separators=(",", ":")))
+
+
+def extent() -> tuple[float, float, float, float]:
+    """(west, south, east, north) of the shipped countries file: it is clipped to this box."""
+    west, south, east, north = _countries().total_bounds
+    return float(west), float(south), float(east), float(north)
+
+
+@lru_cache(maxsize=1)
+def outside_json() -> str:
+    """The world outside the basemap's extent as one GeoJSON polygon (shown as "no data")."""
+    world = shapely.box(-180.0, -85.0, 180.0, 85.0)
+    outside = world.difference(shapely.box(*extent()))
+    gdf = gpd.GeoDataFrame(geometry=[outside], crs="EPSG:4326")
+    return script_safe(gdf.to_json(separators=(",", ":")))
+
+
+@lru_cache(maxsize=1)
+def province_lines_json() -> str:
+    """North Korean province lines as GeoJSON text ("" if the file is missing), like above."""
+    lines = _province_lines()
+    return script_safe(lines[["geometry"]].to_json(separators=(",", ":"))) if len(lines) else ""
 
 
 @lru_cache(maxsize=64)

@@ -84,11 +84,35 @@ def prepare(incidents: gpd.GeoDataFrame, places: gpd.GeoDataFrame) -> gpd.GeoDat
 
 def data_window(incidents: gpd.GeoDataFrame) -> tuple[dt.date, dt.date]:
     """The span of all dated incidents (today if there are none)."""
-    dated = incidents.dropna(subset=["date_start"])
-    if dated.empty:
+    first, last = incidents["date_start"].min(), incidents["date_end"].max()  # NaT skipped
+    if pd.isna(first):
         today = dt.date.today()
         return today, today
-    return dated["date_start"].min().date(), dated["date_end"].max().date()
+    return first.date(), last.date()
+
+
+def monthly_counts(incidents: pd.DataFrame) -> pd.DataFrame:
+    """Dated incidents per calendar month of their start date and category: columns month
+    (first day), category, label, n. Undated incidents are left out.
+
+    The timeline charts these instead of one mark per incident once there are many, so the
+    browser gets at most one row per month and category.
+    """
+    dated = incidents.loc[incidents["date_start"].notna(), ["date_start", "category"]]
+    counts = (
+        pd.DataFrame(
+            {
+                "month": pd.to_datetime(dated["date_start"]).dt.to_period("M").dt.start_time,
+                "category": dated["category"],
+            }
+        )
+        .groupby(["month", "category"], observed=True)
+        .size()
+        .rename("n")
+        .reset_index()
+    )
+    counts.insert(2, "label", counts["category"].map({k: c.label for k, c in CATEGORIES.items()}))
+    return counts
 
 
 def incident_mask(incidents: gpd.GeoDataFrame, f: Filters) -> pd.Series:

@@ -20,6 +20,17 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=True).translate(_TEMPLATE_SAFE)
 
 
+# JSON text inside a <script> element: what Jinja's tojson escapes, so no string can end it.
+SCRIPT_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027"))
+
+
+def script_safe(json_text: str) -> str:
+    """JSON text made safe to embed in a <script> element (its meaning is unchanged)."""
+    for ch, code in SCRIPT_ESCAPES:
+        json_text = json_text.replace(ch, code)
+    return json_text
+
+
 def safe_link(url: str, label: str | None = None) -> str:
     """An <a> for http(s) links only; anything else is shown as plain text."""
     url = (url or "").strip()

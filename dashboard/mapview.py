@@ -23,7 +23,7 @@ from folium.plugins import Fullscreen, PolyLineTextPath
 from jinja2 import Template
 
 from dashboard import assets, basemap
-from dashboard.htmlsafe import esc, safe_link
+from dashboard.htmlsafe import SCRIPT_ESCAPES, esc, safe_link, script_safe
 from dashboard.vocab import CATEGORIES, CONFIDENCE, PRECISIONS, ROUTE_MODES, ROUTE_STATUSES, SHAPES
 
 # Above this many incidents the map draws them as one canvas layer (IncidentPoints) instead of
@@ -38,8 +38,12 @@ BASEMAPS = {
     "dark": "Dark web tiles (CARTO, online only)",
 }
 _TILES = {"light": "CartoDB positron", "dark": "CartoDB dark_matter"}
+# What the map needs of folium.Map's default_js / default_css: Leaflet, and jQuery, with which
+# folium.Popup builds its content.
+_MAP_JS, _MAP_CSS = {"leaflet", "jquery"}, {"leaflet_css"}
 SEA = "#dbe6ef"
 LAND = "#f5f3ee"
+OUTSIDE = "#e6e6e3"  # beyond the basemap's extent: no data, neither land nor sea
 
 
 def marker_svg(category: str, size: int = 22, hollow: bool = False, stroke: str = "#1a1a1a") -> str:
@@ -182,7 +186,7 @@ def leg_tooltip(leg: pd.Series) -> str:
 
 _STYLE = f"""
 <style>
-.leaflet-container {{ background: {SEA}; font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }}
+body .leaflet-container {{ background: {SEA}; font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }}
 .incident-marker {{ background: none; border: none; }}
 .incident-marker svg {{ filter: drop-shadow(0 1px 1px rgba(0,0,0,.35)); cursor: pointer; }}
 .place-label {{ background: none; border: none; font-size: 11px; color: #333; white-space: nowrap;
@@ -201,6 +205,12 @@ _STYLE = f"""
 
 .map-legend .lg-row {{ display: flex; align-items: center; gap: 6px; white-space: nowrap; }}
 .map-legend svg {{ flex: none; }}
+.map-legend .lg-toggle {{ float: right; margin: -2px -4px 2px 8px; padding: 1px 6px; font: inherit;
+  font-size: 11px; color: #333; background: #f2f2f2; border: 1px solid #bbb; border-radius: 4px;
+  cursor: pointer; }}
+.map-legend.folded {{ padding: 4px; }}
+.map-legend.folded .lg-toggle {{ float: none; margin: 0; }}
+.map-legend.folded .lg-body {{ display: none; }}
 .presentation .map-legend {{ font-size: 16px; }}
 .presentation .place-label {{ font-size: 15px; }}
 </style>
@@ -208,17 +218,39 @@ _STYLE = f"""
 
 
 class Legend(MacroElement):
-    """The legend, drawn from the declared styles (only what the map shows)."""
+    """The legend, drawn from the declared styles (only what the map shows).
+
+    It can be folded away (it covers part of the map on small screens, e.g. the Laos markers at
+    the default view); the choice is kept in the browser's localStorage, so a map rebuilt after
+    a filter change keeps it.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function() {
+            var KEY = "escapee-map-legend-folded";
             var legend = L.control({position: "bottomleft"});
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "map-legend");
-                div.innerHTML = {{ this.html|tojson }};
+                var button = L.DomUtil.create("button", "lg-toggle", div);
+                button.type = "button";
+                var body = L.DomUtil.create("div", "lg-body", div);
+                body.innerHTML = {{ this.html|tojson }};
+                function show(folded) {
+                    div.classList.toggle("folded", folded);
+                    button.textContent = folded ? "Legend" : "Hide legend";
+                    button.setAttribute("aria-expanded", String(!folded));
+                    try { localStorage.setItem(KEY, folded ? "1" : "0"); } catch (e) {}
+                }
+                var folded = false;
+                try { folded = localStorage.getItem(KEY) === "1"; } catch (e) {}
+                show(folded);
+                L.DomEvent.on(button, "click", function () {
+                    show(!div.classList.contains("folded"));
+                });
                 L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
                 return div;
             };
             legend.addTo({{ this._parent.get_name() }});
@@ -282,8 +314,10 @@ class _Text(Element):
 # id and outlet (about 45 bytes an incident: 4.5 MB at 100,000). The location, the source's date
 # words, the summary, the title and the quote follow, each only while the whole stays under this
 # many bytes: the map stays quick to send and redraw, and what is left out is in the app's
-# record panel and the CSV export (the popup says so).
-PAYLOAD_BUDGET = 2_000_000
+# record panel and the CSV export (the popup says so). At 10,000 incidents a 2 MB budget made
+# the page open in 3.0 s and 1 MB in 2.6 s (median of 5, bench's browser worker): the text
+# that no longer fits is the source title and the date words.
+PAYLOAD_BUDGET = 1_000_000
 _OPTIONAL_TEXT = [
     ("l", "location"),
     ("t", "date_text"),
@@ -297,10 +331,7 @@ _CATEGORY_KEYS = list(CATEGORIES)
 
 def _json_for_script(value) -> str:
     """JSON that is safe inside a <script> element (as Jinja's tojson makes it)."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    for ch, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027")):
-        text = text.replace(ch, code)
-    return text
+    return script_safe(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
 
 
 def _packed(values: np.ndarray, dtype: str) -> str:
@@ -320,14 +351,7 @@ def _arrow_strings(values: pd.Series):
 
 # Characters JSON must escape as \u00XX (json.dumps does; the fast path below does not).
 _CONTROL = "[\\x00-\\x1f]"
-_STRING_ESCAPES = [
-    ("\\", "\\\\"),
-    ('"', '\\"'),
-    ("<", "\\u003c"),
-    (">", "\\u003e"),
-    ("&", "\\u0026"),
-    ("'", "\\u0027"),
-]
+_STRING_ESCAPES = [("\\", "\\\\"), ('"', '\\"'), *SCRIPT_ESCAPES]
 
 
 def _json_strings(arr) -> str:
@@ -778,6 +802,95 @@ _POINTS_JS = """
 """
 
 
+class OfflineBasemap(MacroElement):
+    """Land, borders, North Korean provinces and the area beyond the shipped extent.
+
+    The GeoJSON text is made once per process (``basemap.*_json``) and embedded as is:
+    ``folium.GeoJson`` parsed, re-serialised and measured it on every build, ~0.25 s of each
+    app run for a layer that never changes. Land is drawn as fill only and its outlines as
+    lines made in the browser from the same data, leaving out the straight edges where the
+    file is clipped, so that cut does not look like a border. With web tiles (``online``)
+    only the lines are drawn.
+    """
+
+    # streamlit-folium renders each element's script macro itself; folium's own rendering goes
+    # through render() below. Both take the same text.
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this.script_text() }}
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, online: bool):
+        super().__init__()
+        self._name = "OfflineBasemap"
+        self.online = online
+
+    def script_text(self) -> str:
+        style = _json_for_script(
+            {
+                "land": {"stroke": False, "fillColor": LAND, "fillOpacity": 1.0},
+                "outside": {"stroke": False, "fillColor": OUTSIDE, "fillOpacity": 1.0},
+                "borders": {"color": "#8a8a8a", "weight": 1.0},
+                "provinces": {"color": "#a0a0a0", "weight": 0.8, "dashArray": "3 3"},
+            }
+        )
+        return (
+            _BASEMAP_JS.replace("__GROUP__", self._parent.get_name())
+            .replace("__ONLINE__", "true" if self.online else "false")
+            .replace("__STYLE__", style)
+            .replace("__FRAME__", json.dumps(list(basemap.extent())))
+            .replace("__OUTSIDE__", basemap.outside_json())
+            .replace("__PROVINCES__", basemap.province_lines_json() or "null")
+            .replace("__LAND__", basemap.countries_json())  # last: the big one, not searched
+        )
+
+    def render(self, **kwargs) -> None:
+        # Already safe script text: add it without a Jinja pass over a megabyte.
+        self.get_root().script.add_child(_Text(self.script_text()), name=self.get_name())
+
+
+_BASEMAP_JS = """
+(function() {
+    var group = __GROUP__, S = __STYLE__, frame = __FRAME__, online = __ONLINE__;
+    var land = __LAND__, outside = __OUTSIDE__, provinces = __PROVINCES__;
+    if (!online) {
+        L.geoJson(outside, {interactive: false, style: S.outside}).addTo(group);
+        L.geoJson(land, {interactive: false, style: S.land}).addTo(group);
+    }
+    function onFrame(a, b) {  // a ring segment lying on the clip box: not a real border
+        return (a[0] === b[0] && (a[0] === frame[0] || a[0] === frame[2])) ||
+               (a[1] === b[1] && (a[1] === frame[1] || a[1] === frame[3]));
+    }
+    var lines = [];
+    land.features.forEach(function (f) {
+        var g = f.geometry;
+        if (!g) { return; }
+        var polygons = g.type === "Polygon" ? [g.coordinates] : g.coordinates;
+        polygons.forEach(function (rings) {
+            rings.forEach(function (ring) {
+                var run = [];
+                for (var i = 0; i < ring.length; i++) {
+                    if (i > 0 && onFrame(ring[i - 1], ring[i])) {
+                        if (run.length > 1) { lines.push(run); }
+                        run = [];
+                    }
+                    run.push([ring[i][1], ring[i][0]]);
+                }
+                if (run.length > 1) { lines.push(run); }
+            });
+        });
+    });
+    L.polyline(lines, Object.assign({interactive: false}, S.borders)).addTo(group);
+    if (provinces) {
+        L.geoJson(provinces, {interactive: false, style: S.provinces}).addTo(group);
+    }
+})();
+"""
+
+
 class DrawnCount(MacroElement):
     """Records how many incident markers the map drew, for tests and screen readers."""
 
@@ -836,6 +949,11 @@ def build_map(
         height=height,
         keyboard=not presentation,  # arrow keys step the briefing instead of panning
     )
+    # The map draws DivIcons and controls of its own, never folium's Bootstrap, Font Awesome
+    # or awesome-markers (7 files, 140 KB, which streamlit-folium loads one after another:
+    # ~0.3 s of every page open).
+    m.default_js = [(name, url) for name, url in m.default_js if name in _MAP_JS]
+    m.default_css = [(name, url) for name, url in m.default_css if name in _MAP_CSS]
     m.get_root().header.add_child(Element(_STYLE))
     if presentation:
         m.get_root().html.add_child(
@@ -846,26 +964,7 @@ def build_map(
         folium.TileLayer(_TILES[basemap_name], name=BASEMAPS[basemap_name], control=False).add_to(m)
 
     borders = folium.FeatureGroup(name="Borders and provinces", show=True)
-    countries = basemap.countries()
-    folium.GeoJson(
-        countries[["name", "iso_a2", "geometry"]].to_json(),
-        style_function=lambda _f, fill=(not online): {
-            "fillColor": LAND,
-            "fillOpacity": 1.0 if fill else 0.0,
-            "color": "#8a8a8a",
-            "weight": 1.0,
-        },
-        interactive=False,
-        name="Countries",
-    ).add_to(borders)
-    provinces = basemap.province_lines()
-    if len(provinces):
-        folium.GeoJson(
-            provinces[["geometry"]].to_json(),
-            style_function=lambda _f: {"color": "#a0a0a0", "weight": 0.8, "dashArray": "3 3"},
-            interactive=False,
-            name="Provinces",
-        ).add_to(borders)
+    OfflineBasemap(online).add_to(borders)
     borders.add_to(m)
 
     labels = folium.FeatureGroup(name="Place labels", show=True)

@@ -17,7 +17,7 @@ from dashboard import tables
 from dashboard.basemap import country_shape
 from dashboard.bench import BENCH_CATEGORY, BENCH_WINDOW, FIRST_DAY, LAST_DAY, write_synthetic
 from dashboard.dataset import check_dataset
-from dashboard.filters import Filters, filter_incidents, prepare, routes_for
+from dashboard.filters import Filters, filter_incidents, monthly_counts, prepare, routes_for
 from dashboard.mapview import LARGE_THRESHOLD, IncidentPoints, build_map
 from dashboard.problems import errors
 from dashboard.vocab import CATEGORIES, CONFIDENCE, PRECISIONS
@@ -111,6 +111,27 @@ def test_small_selection_keeps_icons_and_full_popups(loaded):
     html = build_map(few, dataset.routes.iloc[:0], dataset.places).get_root().render()
     assert html.count('"className": "incident-marker') == len(few)
     assert "as small symbols" not in html
+
+
+def test_monthly_counts_account_for_every_dated_incident(loaded):
+    dataset, _ = loaded
+    inc = dataset.incidents
+    counts = monthly_counts(inc)
+    dated = inc[inc["date_start"].notna()]
+    assert len(dated) < len(inc)  # the synthetic data has undated rows: they are left out
+    assert counts["n"].sum() == len(dated)
+    assert not counts.duplicated(["month", "category"]).any()
+    assert (counts["month"].dt.day == 1).all()
+    assert list(counts["label"]) == [CATEGORIES[k].label for k in counts["category"]]
+    # Spot check one month and category against a count made the slow way.
+    month, category, n = counts.sort_values("n").iloc[-1][["month", "category", "n"]]
+    by_hand = sum(
+        1
+        for d, c in zip(dated["date_start"], dated["category"], strict=True)
+        if (d.year, d.month) == (month.year, month.month) and c == category
+    )
+    assert n == by_hand
+    assert len(counts) < len(dated) / 2  # what the timeline sends is much smaller
 
 
 def test_payload_text_is_inert(loaded):

@@ -29,9 +29,10 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from dashboard import DEFAULT_INCIDENTS
+from dashboard import DEFAULT_INCIDENTS, basemap
 from dashboard.dataset import check_dataset, load_dataset
 from dashboard.filters import Filters, data_window, filter_incidents, prepare, routes_for
+from dashboard.mapview import LAND
 from dashboard.problems import errors
 from tests.apprunner import AppServer
 from tests.browser import _is_local, block_external, launch_chromium
@@ -225,8 +226,9 @@ def test_page_loads_and_draws_every_incident(session: Session, core: Core):
     line, n = core.count(Filters())
     assert n == len(core.incidents)
     session.expect_shown(line, n, timeout=FIRST_DRAW)
-    # The offline basemap (country polygons) and the legend are drawn too.
-    assert session.map.locator(".leaflet-overlay-pane path").count() > 0
+    # The offline basemap is drawn too: one land-filled path per country in the shipped file.
+    land = session.map.locator(f'.leaflet-overlay-pane path[fill="{LAND}"]')
+    assert land.count() == len(basemap.countries())
     expect(session.map.locator(".map-legend")).to_be_visible()
     session.assert_offline()
 
@@ -321,6 +323,27 @@ def test_map_stays_where_the_user_moves_it(session: Session, core: Core):
         session.page.wait_for_timeout(250)
     assert seen == {(lat, lon, zoom)}, f"the map moved by itself: {sorted(seen)}"
     assert f"lat={lat:.4f}&lon={lon:.4f}&z={zoom}" in session.page.url
+    session.assert_offline()
+
+
+def test_legend_folds_away_and_stays_folded_after_a_rerun(session: Session, core: Core):
+    session.open()
+    session.expect_shown(*core.count(Filters()), timeout=FIRST_DRAW)
+    legend = session.map.locator(".map-legend")
+    toggle = legend.locator(".lg-toggle")
+    expect(legend.locator(".lg-body")).to_be_visible()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    toggle.click()
+    expect(legend.locator(".lg-body")).to_be_hidden()
+    expect(toggle).to_have_text("Legend")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    # A filter change rebuilds the map; the reader's choice survives it.
+    f = Filters(categories=frozenset({"arrest"}))
+    session.open("/?cat=arrest")
+    session.expect_shown(*core.count(f), timeout=FIRST_DRAW)
+    expect(session.map.locator(".map-legend .lg-body")).to_be_hidden()
+    session.map.locator(".map-legend .lg-toggle").click()
+    expect(session.map.locator(".map-legend .lg-body")).to_be_visible()
     session.assert_offline()
 
 
