@@ -287,7 +287,8 @@ def timeline(
         ) + base.mark_point(filled=True, size=60).encode(x="date_start:T")
         height = 28 * detail["label"].nunique() + 40
     else:
-        months = monthly_counts(inc)
+        months = monthly_counts(inc, pd.Series(inc.index.isin(shown.index), index=inc.index))
+        months["status"] = months["shown"].map({True: "shown", False: "filtered out"})
         marks = (
             alt.Chart(months)
             .mark_bar()
@@ -295,9 +296,12 @@ def timeline(
                 x=alt.X("month:T", title=None, timeUnit="yearmonth"),
                 y=alt.Y("sum(n):Q", title="Incidents per month"),
                 color=colour,
+                opacity=alt.condition("datum.shown", alt.value(1.0), alt.value(0.25)),
+                order=alt.Order("shown:N", sort="descending"),
                 tooltip=[
                     alt.Tooltip("month:T", timeUnit="yearmonth", title="Month"),
                     "label",
+                    "status",
                     alt.Tooltip("sum(n):Q", title="Incidents"),
                 ],
             )

@@ -91,22 +91,26 @@ def data_window(incidents: gpd.GeoDataFrame) -> tuple[dt.date, dt.date]:
     return first.date(), last.date()
 
 
-def monthly_counts(incidents: pd.DataFrame) -> pd.DataFrame:
-    """Dated incidents per calendar month of their start date and category: columns month
-    (first day), category, label, n. Undated incidents are left out.
+def monthly_counts(incidents: pd.DataFrame, shown: pd.Series | None = None) -> pd.DataFrame:
+    """Dated incidents per calendar month of their start date, category and whether the
+    filters show them: columns month (first day), category, label, shown, n. Undated
+    incidents are left out; ``shown`` is a boolean mask over ``incidents`` (all shown if None).
 
     The timeline charts these instead of one mark per incident once there are many, so the
-    browser gets at most one row per month and category.
+    browser gets at most two rows per month and category.
     """
-    dated = incidents.loc[incidents["date_start"].notna(), ["date_start", "category"]]
+    has_date = incidents["date_start"].notna()
+    dated = incidents.loc[has_date, ["date_start", "category"]]
+    flags = True if shown is None else shown[has_date].to_numpy(dtype=bool)
     counts = (
         pd.DataFrame(
             {
                 "month": pd.to_datetime(dated["date_start"]).dt.to_period("M").dt.start_time,
                 "category": dated["category"],
+                "shown": flags,
             }
         )
-        .groupby(["month", "category"], observed=True)
+        .groupby(["month", "category", "shown"], observed=True)
         .size()
         .rename("n")
         .reset_index()

@@ -120,6 +120,7 @@ def test_monthly_counts_account_for_every_dated_incident(loaded):
     dated = inc[inc["date_start"].notna()]
     assert len(dated) < len(inc)  # the synthetic data has undated rows: they are left out
     assert counts["n"].sum() == len(dated)
+    assert counts["shown"].all()
     assert not counts.duplicated(["month", "category"]).any()
     assert (counts["month"].dt.day == 1).all()
     assert list(counts["label"]) == [CATEGORIES[k].label for k in counts["category"]]
@@ -132,6 +133,19 @@ def test_monthly_counts_account_for_every_dated_incident(loaded):
     )
     assert n == by_hand
     assert len(counts) < len(dated) / 2  # what the timeline sends is much smaller
+
+
+def test_monthly_counts_split_shown_from_filtered_out(loaded):
+    dataset, _ = loaded
+    inc = prepare(dataset.incidents, dataset.places)
+    f = Filters(start=BENCH_WINDOW[0], end=BENCH_WINDOW[1], categories=frozenset({BENCH_CATEGORY}))
+    mask = pd.Series(inc.index.isin(filter_incidents(inc, f).index), index=inc.index)
+    counts = monthly_counts(inc, mask)
+    dated_shown = int((mask & inc["date_start"].notna()).sum())
+    assert 0 < dated_shown < counts["n"].sum()
+    assert counts.loc[counts["shown"], "n"].sum() == dated_shown
+    assert set(counts.loc[counts["shown"], "category"]) == {BENCH_CATEGORY}
+    assert counts["n"].sum() == inc["date_start"].notna().sum()
 
 
 def test_payload_text_is_inert(loaded):
