@@ -495,8 +495,19 @@ def briefing_view(
 
 
 def export_panel(dataset: Dataset, shown, legs, f: Filters, span) -> None:
-    """Download buttons; files are made only when a button is clicked."""
-    with st.expander("Export this view (PNG, SVG, PDF, briefing sheet, HTML, CSV, GeoJSON)"):
+    """Download buttons; files are made only when a button is clicked.
+
+    The controls are only built while the panel is open (opening it reruns the app), so a
+    page that never exports does not load and draw them: ~0.2 s of each page open at 10,000.
+    """
+    panel = st.expander(
+        "Export this view (PNG, SVG, PDF, briefing sheet, HTML, CSV, GeoJSON)",
+        key="export_open",
+        on_change="rerun",
+    )
+    if not panel.open:
+        return
+    with panel:
         c1, c2, c3 = st.columns([2, 1, 1])
         title = c1.text_input(
             "Title", value="Crackdown on North Korean escapees", key="export_title"

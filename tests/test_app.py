@@ -232,3 +232,25 @@ def test_empty_result_says_so_and_still_renders_the_map(app, core):
     assert count_line(app).startswith(f"0 of {n} incidents")
     assert any("No incidents match" in i.value for i in app.info)
     assert map_script(app)  # the (empty) map is still there, with its basemap
+
+
+def test_export_panel_builds_its_controls_only_when_opened(app, core):
+    app.run()
+    assert [e.label for e in app.expander if e.label.startswith("Export this view")]
+    assert len(app.get("download_button")) == 0
+    assert "Title" not in [w.label for w in app.text_input]
+    app.session_state["export_open"] = True  # what opening the expander does
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    labels = [b.label for b in app.get("download_button")]
+    assert labels == [
+        "PNG image",
+        "SVG image",
+        "PDF map",
+        "PDF briefing sheet",
+        "Interactive HTML",
+        "CSV data",
+        "GeoJSON data",
+    ]
+    assert widget(app.text_input, "Title").value == "Crackdown on North Korean escapees"
+    assert_shows(app, core, Filters())  # opening the panel leaves the view as it was

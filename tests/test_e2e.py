@@ -347,6 +347,26 @@ def test_legend_folds_away_and_stays_folded_after_a_rerun(session: Session, core
     session.assert_offline()
 
 
+def test_export_panel_downloads_the_filtered_csv(session: Session, core: Core, tmp_path):
+    f = Filters(categories=frozenset({"arrest"}))
+    session.open("/?cat=arrest")
+    session.expect_shown(*core.count(f), timeout=FIRST_DRAW)
+    session.page.get_by_text("Export this view").click()  # opening it builds the controls
+    button = session.page.get_by_role("button", name="CSV data")
+    expect(button).to_be_visible(timeout=RERUN)
+    with session.page.expect_download(timeout=RERUN) as info:
+        button.click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    assert path.name.startswith("escapee-crackdown-") and path.suffix == ".csv"
+    _, rows = read_rows(path)
+    expected = set(filter_incidents(core.incidents, f)["incident_id"])
+    assert [r["incident_id"] for r in rows] and {r["incident_id"] for r in rows} == expected
+    assert len(rows) == len(expected)
+    assert all("internal_notes" not in r for r in rows)
+    session.assert_offline()
+
+
 def test_no_console_errors_on_load(session: Session, core: Core):
     session.open()
     session.expect_shown(*core.count(Filters()), timeout=FIRST_DRAW)
