@@ -802,8 +802,9 @@ _POINTS_JS = """
 """
 
 
-class OfflineBasemap(MacroElement):
-    """Land, borders, North Korean provinces and the area beyond the shipped extent.
+class VectorBasemap(MacroElement):
+    """The shipped vector basemap: land, borders, North Korean provinces and the area beyond
+    the file's extent.
 
     The GeoJSON text is made once per process (``basemap.*_json``) and embedded as is:
     ``folium.GeoJson`` parsed, re-serialised and measured it on every build, ~0.25 s of each
@@ -825,7 +826,7 @@ class OfflineBasemap(MacroElement):
 
     def __init__(self, online: bool):
         super().__init__()
-        self._name = "OfflineBasemap"
+        self._name = "VectorBasemap"
         self.online = online
 
     def script_text(self) -> str:
@@ -964,7 +965,7 @@ def build_map(
         folium.TileLayer(_TILES[basemap_name], name=BASEMAPS[basemap_name], control=False).add_to(m)
 
     borders = folium.FeatureGroup(name="Borders and provinces", show=True)
-    OfflineBasemap(online).add_to(borders)
+    VectorBasemap(online).add_to(borders)
     borders.add_to(m)
 
     labels = folium.FeatureGroup(name="Place labels", show=True)
