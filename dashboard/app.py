@@ -682,14 +682,16 @@ def main() -> None:
 
     init_state(dataset)
     span = data_window(dataset.incidents)
-    sidebar(dataset, span)  # always rendered (hidden in briefing) so widget state survives
-    f = current_filters(span)
+    f = current_filters(span)  # the widgets' keyed state, set before this run started
     shown = filter_incidents(dataset.incidents, f)
     legs = routes_for(dataset.routes, shown)
     if st.session_state["briefing"]:
         briefing_view(dataset, shown, legs, f, span)
     else:
         explore_view(dataset, shown, legs, f, span)
+    # After the main view, so the browser gets the map first and the sidebar's widgets load
+    # while it draws. Always rendered (hidden in briefing) so widget state survives.
+    sidebar(dataset, span)
 
     st.query_params.from_dict(
         state_params(
