@@ -17,7 +17,6 @@ date window until the map is redrawn.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import csv
 import datetime as dt
 import gc
@@ -25,8 +24,6 @@ import json
 import os
 import resource
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -549,12 +546,6 @@ def _count_line(at) -> str:
     return ""
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 FRAMES_JS = """() => {
     for (const f of document.querySelectorAll("iframe")) {
         try {
@@ -576,40 +567,13 @@ def worker_browser(incidents: str, repeats: int) -> dict:
     from playwright.sync_api import sync_playwright
 
     sys.path.insert(0, str(REPO_DIR))
+    from tests.apprunner import AppServer
     from tests.browser import block_external, launch_chromium
 
-    port = _free_port()
-    env = dict(os.environ, DASHBOARD_INCIDENTS=incidents)
-    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(APP_FILE),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "localhost",
-            "--server.headless",
-            "true",
-            "--server.fileWatcherType",
-            "none",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=REPO_DIR,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    # The same server start and stop as the browser tests (bounded, with its log on failure).
     out: dict = {}
-    try:
-        _wait_healthy(port, server)
-        url = f"http://localhost:{port}/"
+    with AppServer(incidents, timeout=120) as server:
+        url = f"{server.url}/"
         with sync_playwright() as pw:
             browser = launch_chromium(pw)
             try:
@@ -664,31 +628,10 @@ def worker_browser(incidents: str, repeats: int) -> dict:
                     out["browser_moved_from"], out["browser_moved_to"] = before, drawn.json_value()
                 out["browser_move_s"] = statistics.median(moves)
                 out["browser_move_runs"] = moves
-                out["browser_server_peak_mb"] = _proc_peak_mb(server.pid)
+                out["browser_server_peak_mb"] = _proc_peak_mb(server.proc.pid)
             finally:
                 browser.close()
-    finally:
-        _stop(server)
-        log.close()
     return out
-
-
-def _wait_healthy(port: int, server: subprocess.Popen, timeout: float = 120) -> None:
-    import urllib.error
-    import urllib.request
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"http://localhost:{port}/_stcore/health", timeout=2) as r:  # noqa: S310
-                if r.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.25)
-    raise RuntimeError("streamlit did not become healthy")
 
 
 def _proc_peak_mb(pid: int) -> float | None:
@@ -700,18 +643,6 @@ def _proc_peak_mb(pid: int) -> float | None:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return None
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=15)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=15)
 
 
 WORKERS = {
