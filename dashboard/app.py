@@ -27,6 +27,8 @@ from dashboard.dataset import Dataset, check_dataset  # noqa: E402
 from dashboard.export import ASPECTS, ExportError, SnapshotSpec, mime_type, render  # noqa: E402
 from dashboard.filters import (  # noqa: E402
     Filters,
+    about_line,
+    count_line,
     country_names,
     data_window,
     describe,
@@ -34,21 +36,25 @@ from dashboard.filters import (  # noqa: E402
     monthly_counts,
     prepare,
     routes_for,
+    view_subtitle,
 )
 from dashboard.htmlsafe import esc  # noqa: E402
 from dashboard.mapview import (  # noqa: E402
     BASEMAPS,
-    build_map,
+    PRESENTATION_MAX_ZOOM,
+    base_map,
     citation_html,
     date_window_text,
     incident_popup_html,
-    view_for,
+    map_layers,
+    marker_svg,
+    result_bounds,
 )
 from dashboard.places import PLACES_PATH  # noqa: E402
 from dashboard.problems import Problem, errors  # noqa: E402
 from dashboard.routes import ROUTES_PATH  # noqa: E402
 from dashboard.stories import Story, check_stories, date_order_steps  # noqa: E402
-from dashboard.urlstate import DEFAULT_VIEW, ViewState, parse_state, state_params  # noqa: E402
+from dashboard.urlstate import ViewState, parse_state, state_params  # noqa: E402
 from dashboard.vocab import (  # noqa: E402
     ACTOR_GROUPS,
     CATEGORIES,
@@ -57,6 +63,7 @@ from dashboard.vocab import (  # noqa: E402
     PRECISIONS,
 )
 
+STATIC_APP = Path(__file__).resolve().parent / "static" / "app"
 PLAY_STEPS = {"1 week": 7, "1 month": 30, "3 months": 91, "1 year": 365}
 PLAY_SPEEDS = {"slow": 2.5, "normal": 1.2, "fast": 0.5}
 TIMELINE_DETAIL_LIMIT = 500  # above this the timeline shows monthly counts
@@ -81,14 +88,22 @@ def _stamp(path: str) -> tuple:
 def _load(stamps: tuple) -> tuple[Dataset | None, list[Problem]]:
     """Load once per file version: the key changes when any file's mtime or size does."""
     inc, routes, places = (s[0] for s in stamps)
-    dataset, problems = check_dataset(inc, routes, places)
+    dataset, problems = check_dataset(inc, routes, places, keep_valid=True)
     if dataset is not None:
         dataset.incidents = prepare(dataset.incidents, dataset.places)
     return dataset, problems
 
 
+def static_text(name: str) -> str:
+    return (STATIC_APP / name).read_text(encoding="utf-8")
+
+
 def load_current() -> tuple[Dataset | None, list[Problem], bool]:
-    """The dataset to show, its problems, and whether it is a stale last-good copy."""
+    """The dataset to show, its problems, and whether it is a stale last-good copy.
+
+    Rows with problems are left out and listed (``Dataset.rejected``); only a file that
+    cannot be read at all gives no dataset, and then the last good one is shown if any.
+    """
     stamps = tuple(_stamp(p) for p in (incidents_path(), str(ROUTES_PATH), str(PLACES_PATH)))
     dataset, problems = _load(stamps)
     if dataset is not None:
@@ -105,7 +120,8 @@ def init_state(dataset: Dataset) -> None:
     if st.session_state.get("_initialised") == dataset.incidents_path:
         return
     span = data_window(dataset.incidents)
-    state = parse_state(st.query_params.to_dict(), span)
+    params = st.query_params.to_dict()
+    state = parse_state(params, span)
     st.session_state.update(
         window=(state.filters.start or span[0], state.filters.end or span[1]),
         undated=state.filters.include_undated,
@@ -123,7 +139,19 @@ def init_state(dataset: Dataset) -> None:
         story=state.story,
         step=state.step,
         _initialised=dataset.incidents_path,
+        _views=0,
     )
+    # A link that names a view reopens it; otherwise the map fits what the filters show.
+    if "lat" in params and "lon" in params:
+        request_view(center=state.center, zoom=state.zoom)
+    else:
+        st.session_state["_view_cmd"] = None
+
+
+def request_view(**view) -> None:
+    """Ask the map to look somewhere once: ``bounds=`` to fit, or ``center=`` and ``zoom=``."""
+    st.session_state["_views"] = st.session_state.get("_views", 0) + 1
+    st.session_state["_view_cmd"] = {"token": f"v{st.session_state['_views']}", **view}
 
 
 def reset_filters(span: tuple[dt.date, dt.date]) -> None:
@@ -158,13 +186,34 @@ def current_filters(span: tuple[dt.date, dt.date]) -> Filters:
 
 
 def step_window(span: tuple[dt.date, dt.date], days: int) -> None:
-    """Move the window by ``days`` keeping its width; stop playing at the end."""
+    """Move the window by ``days`` keeping its width; stop playing at the end.
+
+    Called only before the slider exists in a run (from a button callback, or at the top of
+    a run while playing): Streamlit refuses changes to a widget's state after it is drawn.
+    """
     start, end = st.session_state["window"]
     width = end - start
+    if width >= span[1] - span[0]:  # the whole span: step through it one step at a time
+        width = dt.timedelta(days=abs(days))
+        start = span[0] if days > 0 else span[1] - width
+        st.session_state["window"] = (start, min(start + width, span[1]))
+        return
     new_start = min(max(span[0], start + dt.timedelta(days=days)), span[1] - width)
     st.session_state["window"] = (new_start, new_start + width)
     if new_start + width >= span[1]:
         st.session_state["playing"] = False
+
+
+def start_playing(span: tuple[dt.date, dt.date], days: int) -> None:
+    """Play from the window shown: the whole span starts one step wide at its beginning, and
+    a window already at the end starts again from the beginning."""
+    start, end = st.session_state["window"]
+    width = end - start
+    if width >= span[1] - span[0]:
+        step_window(span, days)
+    elif end >= span[1]:
+        st.session_state["window"] = (span[0], span[0] + width)
+    st.session_state["playing"] = True
 
 
 def sidebar(dataset: Dataset, span: tuple[dt.date, dt.date]) -> None:
@@ -214,16 +263,12 @@ def sidebar(dataset: Dataset, span: tuple[dt.date, dt.date]) -> None:
     b1.button("◀ Step", on_click=step_window, args=(span, -days), width="stretch")
     if st.session_state["playing"]:
         b2.button(
-            "■ Stop",
+            "⏸ Pause",
             on_click=lambda: st.session_state.update(playing=False),
             width="stretch",
         )
     else:
-        b2.button(
-            "▶ Play",
-            on_click=lambda: st.session_state.update(playing=True),
-            width="stretch",
-        )
+        b2.button("▶ Play", on_click=start_playing, args=(span, days), width="stretch")
     b3.button("Step ▶", on_click=step_window, args=(span, days), width="stretch")
 
     sb.header("Map")
@@ -311,10 +356,10 @@ def timeline(
 
 
 def record_panel(dataset: Dataset, incident_id: str | None) -> None:
-    st.subheader("Incident record")
     if not incident_id:
         st.caption(
-            "Click an incident on the map, or choose a row in the table, to see its sourced record."
+            "Click an incident on the map, or choose a row in the table, to read its sourced "
+            "record here."
         )
         return
     match = dataset.incidents[dataset.incidents["incident_id"] == incident_id]
@@ -322,9 +367,7 @@ def record_panel(dataset: Dataset, incident_id: str | None) -> None:
         st.caption("The selected incident is not in the current data.")
         return
     st.html(f"<div class='record-panel'>{incident_popup_html(match.iloc[0])}</div>")
-    if st.button("Clear selection"):
-        st.session_state["selected"] = None
-        st.rerun()
+    st.button("Clear selection", on_click=lambda: st.session_state.update(selected=None))
 
 
 @st.cache_resource(max_entries=8)
@@ -343,141 +386,69 @@ def load_stories(dataset: Dataset) -> dict[str, Story]:
     return _stories(_stamp(str(STORIES_PATH)), data_stamp, dataset)
 
 
-BRIEFING_CSS = """
-<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
-[data-testid="stToolbar"], [data-testid="stDecoration"], footer { display: none !important; }
-.block-container, [data-testid="stMainBlockContainer"] { padding-top: 1rem !important; max-width: 100% !important; }
-.stApp { background: #ffffff; color: #111; }
-.brief-title { border-bottom: 3px solid #111; padding-bottom: .4rem; margin-bottom: .3rem; }
-.brief-title h1 { font-size: 2.3rem; line-height: 1.15; margin: 0; color: #111; }
-.brief-title .what { font-size: 1.25rem; color: #333; margin: .2rem 0 0; }
-.brief-title .where-in { font-size: 1.1rem; color: #555; float: right; }
-.brief-card { font-size: 1.3rem; line-height: 1.45; color: #111; border-left: 8px solid var(--cat);
-  padding: .2rem 0 .2rem 1rem; }
-.brief-card .cat { font-weight: 700; text-transform: uppercase; letter-spacing: .04em; color: var(--cat);
-  font-size: 1.05rem; }
-.brief-card .when { font-size: 1.5rem; font-weight: 700; margin: .3rem 0; }
-.brief-card .place { font-size: 1.2rem; color: #333; }
-.brief-card .summary { margin: .7rem 0; }
-.brief-card .cite { font-size: 1rem; color: #444; }
-.stButton button p { font-size: 1.2rem; }
-</style>
-"""
+def show_map(
+    key: str,
+    layers_for: dict,
+    *,
+    presentation: bool,
+    returned: list[str],
+) -> dict | None:
+    """The map, mounted once per session and basemap: each run sends only its layers (and
+    any view request), so filters, selections and briefing steps never reload or blank it."""
+    base = base_map(basemap_name=st.session_state["basemap"], presentation=presentation)
+    return st_folium(
+        base,
+        key=key,
+        height=560,  # the page's stylesheet sizes the frame to the screen
+        use_container_width=True,
+        feature_group_to_add=map_layers(presentation=presentation, **layers_for),
+        returned_objects=returned,
+    )
 
-KEYS_JS = """
-<script>
-// Install the listener in the app page itself (not this helper iframe), once, so it keeps
-// working when Streamlit replaces the iframe on a rerun.
-const doc = window.parent.document;
-if (!doc.getElementById("briefing-keys")) {
-  const script = doc.createElement("script");
-  script.id = "briefing-keys";
-  script.textContent = `
-    document.addEventListener("keydown", (e) => {
-      if (!document.querySelector(".brief-title")) return;
-      if (["INPUT", "TEXTAREA", "SELECT"].includes(e.target.tagName)) return;
-      const want = e.key === "ArrowRight" ? "Next" : e.key === "ArrowLeft" ? "Previous" : null;
-      if (!want) return;
-      const button = [...document.querySelectorAll("button")].find((b) => b.innerText.includes(want));
-      if (button && !button.disabled) { button.click(); e.preventDefault(); }
-    });`;
-  doc.head.appendChild(script);
-}
-</script>
-"""
+
+def briefing_steps(dataset: Dataset, shown: pd.DataFrame, legs: pd.DataFrame, f: Filters, span):
+    """The steps to present, their incidents and legs, the title and the intro."""
+    stories = load_stories(dataset)
+    story = stories.get(st.session_state.get("story") or "")
+    if story is None:
+        return (
+            date_order_steps(shown),
+            shown,
+            legs,
+            "Crackdown on North Korean escapees",
+            (describe(f, span, int(shown["date_start"].isna().sum()))),
+        )
+    steps = story.steps
+    ids = [s.incident_id for s in steps]
+    incidents = dataset.incidents[dataset.incidents["incident_id"].isin(ids)]
+    story_legs = {(s.route_id, s.leg) for s in steps if s.route_id}
+    route_legs = dataset.routes[
+        [
+            (r, leg) in story_legs
+            for r, leg in zip(dataset.routes["route_id"], dataset.routes["leg"], strict=True)
+        ]
+    ]
+    return steps, incidents, route_legs, story.title, story.intro
 
 
 def briefing_view(
     dataset: Dataset, shown: pd.DataFrame, legs: pd.DataFrame, f: Filters, span
 ) -> None:
-    """Presentation: no controls but Previous/Next, large type, one incident at a time."""
-    st.html(BRIEFING_CSS)
-    stories = load_stories(dataset)
-    story = stories.get(st.session_state.get("story") or "")
-    if story is not None:
-        steps = story.steps
-        ids = [s.incident_id for s in steps]
-        incidents = dataset.incidents[dataset.incidents["incident_id"].isin(ids)]
-        story_legs = {(s.route_id, s.leg) for s in steps if s.route_id}
-        route_legs = dataset.routes[
-            [
-                (r, leg) in story_legs
-                for r, leg in zip(dataset.routes["route_id"], dataset.routes["leg"], strict=True)
-            ]
-        ]
-        title, what = story.title, story.intro
-    else:
-        steps = date_order_steps(shown)
-        incidents, route_legs = shown, legs
-        title, what = "Crackdown on North Korean escapees", describe(f, span)
+    """Presentation: large type, one incident at a time, Previous / Next / Exit at the top and
+    the arrow keys and Esc to step and leave."""
+    st.html(f"<style>{static_text('briefing.css')}</style>")
+    steps, incidents, route_legs, title, what = briefing_steps(dataset, shown, legs, f, span)
     n = len(steps)
     i = min(max(int(st.session_state.get("step") or 0), 0), max(n - 1, 0))
     st.session_state["step"] = i
-    st.html(
+    head, b1, b2, b3 = st.columns([6, 1.1, 1.1, 1.2], vertical_alignment="bottom")
+    head.html(
         f"<div class='brief-title'><span class='where-in'>Step {i + 1 if n else 0} of {n}</span>"
         f"<h1>{esc(title)}</h1><p class='what'>{esc(what)}</p></div>"
     )
-    if n == 0:
-        st.info("Nothing to present: no incidents match the current filters.")
-        st.button("Exit briefing", on_click=lambda: st.session_state.update(briefing=False))
-        return
-    step = steps[i]
-    row = dataset.incidents[dataset.incidents["incident_id"] == step.incident_id].iloc[0]
-    level = int(row["geo_precision"])
-    pad = max(0.3, PRECISIONS[level].radius_km / 111.32)
-    minx, miny, maxx, maxy = (
-        row["longitude"] - pad,
-        row["latitude"] - pad,
-        row["longitude"] + pad,
-        row["latitude"] + pad,
-    )
-    if step.route_id:
-        leg_rows = route_legs[
-            (route_legs["route_id"] == step.route_id) & (route_legs["leg"] == step.leg)
-        ]
-        if len(leg_rows):
-            lx0, ly0, lx1, ly1 = leg_rows.total_bounds
-            minx, miny, maxx, maxy = min(minx, lx0), min(miny, ly0), max(maxx, lx1), max(maxy, ly1)
-    (clat, clon), step_zoom = view_for((minx, miny, maxx, maxy))
-    map_col, card_col = st.columns([2.3, 1])
-    with map_col:
-        m = build_map(
-            incidents,
-            route_legs,
-            dataset.places,
-            basemap_name=st.session_state["basemap"],
-            center=DEFAULT_VIEW[0],
-            zoom=DEFAULT_VIEW[1],
-            selected=step.incident_id,
-            highlight_leg=(step.route_id, step.leg) if step.route_id else None,
-            presentation=True,
-        )
-        st_folium(
-            m,
-            height=640,
-            use_container_width=True,
-            center=(clat, clon),
-            zoom=step_zoom,
-            returned_objects=[],
-            key="brief_map",
-        )
-    cat = CATEGORIES[row["category"]]
-    precision = PRECISIONS[int(row["geo_precision"])]
-    approx = " (approximate)" if precision.level >= 2 else ""
-    with card_col:
-        st.html(
-            f"<div class='brief-card' data-incident='{esc(row['incident_id'])}' style='--cat:{cat.colour}'>"
-            f"<div class='cat'>{esc(cat.label)} · {esc(row['incident_id'])}</div>"
-            f"<div class='when'>{esc(row['date_text'])}</div>"
-            f"<div class='place'>{esc(date_window_text(row))}<br>{esc(row['location'])}{approx}</div>"
-            f"<div class='summary'>{esc(row['summary'])}</div>"
-            f"<div class='cite'>{citation_html(row)}</div></div>"
-        )
-    b1, b2, _, b3 = st.columns([1, 1, 3, 1])
     b1.button(
         "◀ Previous",
-        disabled=i == 0,
+        disabled=i == 0 or n == 0,
         width="stretch",
         on_click=lambda: st.session_state.update(step=i - 1),
     )
@@ -491,46 +462,94 @@ def briefing_view(
     b3.button(
         "Exit briefing", width="stretch", on_click=lambda: st.session_state.update(briefing=False)
     )
-    components.html(KEYS_JS, height=0)
-
-
-def export_panel(dataset: Dataset, shown, legs, f: Filters, span) -> None:
-    """Download buttons; files are made only when a button is clicked.
-
-    The controls are only built while the panel is open (opening it reruns the app), so a
-    page that never exports does not load and draw them: ~0.2 s of each page open at 10,000.
-    """
-    panel = st.expander(
-        "Export this view (PNG, SVG, PDF, briefing sheet, HTML, CSV, GeoJSON)",
-        key="export_open",
-        on_change="rerun",
-    )
-    if not panel.open:
+    components.html(f"<script>{static_text('keys.js')}</script>", height=0)
+    if n == 0:
+        st.info("Nothing to present: no incidents match the current filters.")
         return
-    with panel:
-        c1, c2, c3 = st.columns([2, 1, 1])
-        title = c1.text_input(
+    step = steps[i]
+    row = dataset.incidents[dataset.incidents["incident_id"] == step.incident_id].iloc[0]
+    pad = max(0.3, PRECISIONS[int(row["geo_precision"])].radius_km / 111.32)
+    (s, w), (n_, e) = (
+        (row["latitude"] - pad, row["longitude"] - pad),
+        (row["latitude"] + pad, row["longitude"] + pad),
+    )
+    if step.route_id:
+        leg_rows = route_legs[
+            (route_legs["route_id"] == step.route_id) & (route_legs["leg"] == step.leg)
+        ]
+        if len(leg_rows):
+            lx0, ly0, lx1, ly1 = leg_rows.total_bounds
+            s, w, n_, e = min(s, ly0), min(w, lx0), max(n_, ly1), max(e, lx1)
+    map_col, card_col = st.columns([2.3, 1])
+    with map_col:
+        show_map(
+            "brief_map",
+            {
+                "incidents": incidents,
+                "routes": route_legs,
+                "places": dataset.places,
+                "selected": step.incident_id,
+                "highlight_leg": (step.route_id, step.leg) if step.route_id else None,
+                "view": {
+                    "token": f"step-{st.session_state.get('story')}-{i}",
+                    "bounds": [[s, w], [n_, e]],
+                    "maxZoom": PRESENTATION_MAX_ZOOM,
+                },
+            },
+            presentation=True,
+            returned=[],
+        )
+    cat = CATEGORIES[row["category"]]
+    precision = PRECISIONS[int(row["geo_precision"])]
+    approx = " (approximate)" if precision.level >= 2 else ""
+    unconfirmed = (
+        "<span class='unconfirmed'>Unconfirmed</span> "
+        if row["confidence"] == "unconfirmed"
+        else ""
+    )
+    with card_col:
+        st.html(
+            f"<div class='brief-card' data-incident='{esc(row['incident_id'])}' style='--cat:{cat.colour}'>"
+            f"<div class='cat'>{marker_svg(row['category'], 18)} {esc(cat.label)} · {esc(row['incident_id'])}</div>"
+            f"<div class='when'>{unconfirmed}{esc(row['date_text'])}</div>"
+            f"<div class='place'>{esc(date_window_text(row))}<br>{esc(row['location'])}{approx}</div>"
+            f"<div class='summary'>{esc(row['summary'])}</div>"
+            f"<div class='cite'>{citation_html(row)}</div></div>"
+        )
+        st.html(
+            "<p class='brief-hint'>Keys: <kbd>→</kbd> next, <kbd>←</kbd> previous, "
+            "<kbd>Esc</kbd> leave briefing.</p>"
+        )
+
+
+EXPORTS = [
+    ("png", False, "PNG image"),
+    ("pdf", False, "PDF map"),
+    ("pdf", True, "Briefing sheet (PDF)"),
+    ("svg", False, "SVG image"),
+    ("html", False, "Interactive HTML map"),
+    ("csv", False, "CSV data"),
+    ("geojson", False, "GeoJSON data"),
+]
+
+
+def export_menu(dataset: Dataset, shown, legs, f: Filters, span) -> None:
+    """Exports of this view, one click from the top of the page. The controls are built only
+    while the menu is open, so a page that never exports does not pay for them."""
+    menu = st.popover("Export…", key="export_open", on_change="rerun", width="stretch")
+    if not menu.open:
+        return
+    with menu:
+        title = st.text_input(
             "Title", value="Crackdown on North Korean escapees", key="export_title"
         )
-        aspect = c2.selectbox("Aspect", list(ASPECTS), key="export_aspect")
-        width = c3.selectbox("Width (px)", [2400, 3600, 4800, 1600], key="export_width")
-        subtitle = (
-            f"{describe(f, span)} · {len(shown)} of {len(dataset.incidents)} incidents, "
-            f"{len(legs)} route legs"
-        )
+        c1, c2 = st.columns(2)
+        aspect = c1.selectbox("Aspect", list(ASPECTS), key="export_aspect")
+        width = c2.selectbox("Width (px)", [2400, 3600, 4800, 1600], key="export_width")
+        subtitle = view_subtitle(f, span, shown, len(dataset.incidents), legs)
         spec = SnapshotSpec(title=title, subtitle=subtitle, aspect=aspect, width_px=width)
         stamp = dt.date.today().isoformat()
-        buttons = [
-            ("png", False, "PNG image"),
-            ("svg", False, "SVG image"),
-            ("pdf", False, "PDF map"),
-            ("pdf", True, "PDF briefing sheet"),
-            ("html", False, "Interactive HTML"),
-            ("csv", False, "CSV data"),
-            ("geojson", False, "GeoJSON data"),
-        ]
-        cols = st.columns(len(buttons))
-        for col, (fmt, sheet, label) in zip(cols, buttons, strict=True):
+        for fmt, sheet, label in EXPORTS:
 
             def make(fmt=fmt, sheet=sheet) -> bytes:
                 try:
@@ -539,7 +558,7 @@ def export_panel(dataset: Dataset, shown, legs, f: Filters, span) -> None:
                     return f"Export failed: {exc}".encode()
 
             name = f"escapee-crackdown-{stamp}{'-sheet' if sheet else ''}.{fmt}"
-            col.download_button(
+            st.download_button(
                 label,
                 data=make,
                 file_name=name,
@@ -549,111 +568,142 @@ def export_panel(dataset: Dataset, shown, legs, f: Filters, span) -> None:
             )
 
 
-def explore_view(dataset: Dataset, shown, legs, f: Filters, span) -> None:
-    st.title("Crackdown on North Korean escapees")
-    st.html(
-        f"<div class='subtitle' style='font-size:1.05rem;color:#444'>{esc(describe(f, span))}</div>"
-    )
-    count = (
-        f"{len(shown)} of {len(dataset.incidents)} incidents, "
-        f"{len(legs)} of {len(dataset.routes)} route legs"
-    )
-    st.markdown(f"**{count}**")
+def selection_from_widgets(shown: pd.DataFrame) -> None:
+    """Take a map click or a table row chosen since the last run, before anything is drawn,
+    so the map and the record panel show the new selection in this same run."""
+    clicked = (st.session_state.get("map") or {}).get("last_object_clicked_popup")
+    if clicked and clicked != st.session_state.get("_last_click"):
+        st.session_state["_last_click"] = clicked
+        iid = clicked.rsplit("#", 1)[0]
+        if iid in set(shown["incident_id"]):
+            st.session_state["selected"] = iid
+    table = st.session_state.get("table")
+    rows = list(table.selection.rows) if table is not None and table.selection else []
+    if rows:
+        ids = st.session_state.get("_table_ids") or []
+        iid = ids[rows[0]] if rows[0] < len(ids) else None
+        if iid and iid != st.session_state.get("_last_row"):
+            st.session_state["_last_row"] = iid
+            st.session_state["selected"] = iid
+            row = shown[shown["incident_id"] == iid]
+            if len(row):
+                request_view(
+                    center=[float(row.iloc[0]["latitude"]), float(row.iloc[0]["longitude"])],
+                    zoom=7,
+                )
+    elif table is not None:
+        st.session_state["_last_row"] = None
 
-    selected = st.session_state.get("selected")
-    # Tell the map where to look only when it is (re)built; echoing its own reported view
-    # back on every run would make it jump to stale positions and rerun forever.
-    signature = (
-        tuple(shown["incident_id"]),
-        tuple(legs.index),
-        selected,
-        st.session_state["basemap"],
+
+def view_request(shown: pd.DataFrame, legs: pd.DataFrame) -> dict | None:
+    """Fit the map to the result whenever the result changes (not while playing: the view
+    would jump at every step), and keep any other request until the next change."""
+    signature = (tuple(shown["incident_id"]), tuple(legs.index))
+    if st.session_state.get("_result") != signature:
+        first = "_result" not in st.session_state
+        st.session_state["_result"] = signature
+        if not (first and st.session_state.get("_view_cmd")) and not st.session_state["playing"]:
+            request_view(bounds=result_bounds(shown, legs))
+    return st.session_state.get("_view_cmd")
+
+
+TABLE_COLUMNS = {
+    "incident_id": "ID",
+    "date_text": "Date (source's words)",
+    "category": "Category",
+    "location": "Place",
+    "source_outlet": "Source",
+    "confidence": "Confidence",
+    "actors": "Actors",
+    "country": "Country",
+}
+
+
+def explore_view(dataset: Dataset, shown, legs, f: Filters, span) -> None:
+    st.html(f"<style>{static_text('explore.css')}</style>")
+    st.html(
+        "<div class='page-head'><h1>Crackdown on North Korean escapees</h1>"
+        f"<p class='about-data'>{esc(about_line(dataset.incidents))}</p></div>"
     )
-    if (
-        st.session_state.get("_map_signature") != signature
-        or "_view_request" not in st.session_state
-    ):
-        st.session_state["_map_signature"] = signature
-        st.session_state["_view_request"] = st.session_state["view"]
-    center, zoom = st.session_state["_view_request"]
-    map_col, panel_col = st.columns([3, 1])
+    undated = int(shown["date_start"].isna().sum())
+    count, menu = st.columns([5, 1], vertical_alignment="center")
+    count.html(
+        f"<p class='view-count'><b>{esc(count_line(shown, len(dataset.incidents), legs, len(dataset.routes)))}</b>"
+        f" <span class='what'>· {esc(describe(f, span, undated))}</span></p>"
+    )
+    with menu:
+        export_menu(dataset, shown, legs, f, span)
+
+    selection_from_widgets(shown)
+    selected = st.session_state.get("selected")
+    map_col, panel_col = st.columns([2, 1])
     with map_col:
         if shown.empty:
             st.info("No incidents match these filters. Widen the date window or clear a filter.")
-        m = build_map(
-            shown,
-            legs,
-            dataset.places,
-            basemap_name=st.session_state["basemap"],
-            center=DEFAULT_VIEW[0],
-            zoom=DEFAULT_VIEW[1],
-            selected=selected,
+        result = show_map(
+            "map",
+            {
+                "incidents": shown,
+                "routes": legs,
+                "places": dataset.places,
+                "selected": selected,
+                "view": view_request(shown, legs),
+            },
+            presentation=False,
+            returned=["last_object_clicked_popup", "center", "zoom"],
         )
-        result = st_folium(
-            m,
-            height=620,
-            use_container_width=True,
-            center=center,
-            zoom=zoom,
-            returned_objects=["last_object_clicked_tooltip", "center", "zoom"],
-            key="map",
-        )
-    clicked = (result or {}).get("last_object_clicked_tooltip")
-    if clicked:
-        iid = clicked.split("·")[0].strip()
-        if iid in set(shown["incident_id"]) and iid != st.session_state.get("_last_click"):
-            st.session_state["_last_click"] = iid
-            st.session_state["selected"] = selected = iid
     if result and result.get("center") and result.get("zoom") is not None:
         st.session_state["view"] = (
             (round(result["center"]["lat"], 4), round(result["center"]["lng"], 4)),
-            int(result["zoom"]),
+            round(float(result["zoom"]), 2),
         )
     with panel_col:
+        st.subheader("Incident record")
         record_panel(dataset, selected)
 
     chart = timeline(dataset.incidents, shown, st.session_state["window"])
     if chart is not None:
         st.altair_chart(chart, width="stretch")
-    undated = shown["date_start"].isna().sum()
     if undated:
         st.caption(f"{undated} shown incident(s) have no stated year and are not on the timeline.")
 
     st.subheader("Filtered incidents")
-    table = pd.DataFrame(
-        shown[
-            [
-                "incident_id",
-                "date_text",
-                "category",
-                "location",
-                "country",
-                "actors",
-                "confidence",
-                "source_outlet",
-            ]
-        ]
-    )
+    table = pd.DataFrame(shown[list(TABLE_COLUMNS)])
     table["category"] = table["category"].map(lambda k: CATEGORIES[k].label)
     table["actors"] = table["actors"].replace("", OTHER_ACTOR)
-    event = st.dataframe(
-        table,
+    st.session_state["_table_ids"] = list(table["incident_id"])
+    st.dataframe(
+        table.rename(columns=TABLE_COLUMNS),
         hide_index=True,
         width="stretch",
         on_select="rerun",
         selection_mode="single-row",
         key="table",
     )
-    rows = event.selection.rows if event is not None else []
-    if rows:
-        iid = table.iloc[rows[0]]["incident_id"]
-        if iid != st.session_state.get("_last_row"):
-            st.session_state["_last_row"] = iid
-            st.session_state["selected"] = iid
-            row = shown[shown["incident_id"] == iid].iloc[0]
-            st.session_state["view"] = ((row["latitude"], row["longitude"]), 7)
-            st.rerun()
-    export_panel(dataset, shown, legs, f, span)
+
+
+def problems_banner(dataset: Dataset | None, problems: list[Problem], stale: bool) -> None:
+    """Rows that were not loaded, each with its problem, and a way to load the file again."""
+    rejected = dataset.rejected if dataset is not None and not stale else errors(problems)
+    if not rejected:
+        return
+    if dataset is not None and not stale:
+        head = (
+            f"{dataset.rows_rejected} of {dataset.rows_in_file} rows not loaded from "
+            f"{dataset.incidents_path}: the map shows the other {len(dataset.incidents)}."
+        )
+    else:
+        head = "The incidents file could not be loaded."
+        if stale:
+            head += f" Showing the last good data, loaded at {st.session_state['last_good'][1]}."
+    box = st.container(border=True)
+    box.error(head, icon="⚠️")
+    listing = "\n".join(str(p) for p in rejected[:200])
+    more = f"\n… and {len(rejected) - 200} more" if len(rejected) > 200 else ""
+    box.code(listing + more, language=None, wrap_lines=True)
+    c1, c2 = box.columns([1, 4], vertical_alignment="center")
+    c1.button("Reload the file", key="reload", on_click=_load.clear)
+    c2.caption("Fix the rows in the file, save it, then reload (or just keep working).")
 
 
 def main() -> None:
@@ -661,20 +711,11 @@ def main() -> None:
         page_title="Crackdown on North Korean escapees", page_icon="🗺️", layout="wide"
     )
     dataset, problems, stale = load_current()
-    if errors(problems):
-        n = len(errors(problems))
-        st.error(
-            f"The incidents data has {n} problem{'s' if n != 1 else ''}, so it was not loaded. "
-            "Fix the file and the dashboard picks it up on the next interaction."
-        )
-        listing = "\n".join(str(p) for p in errors(problems)[:200])
-        st.code(
-            listing + (f"\n… and {n - 200} more" if n > 200 else ""), language=None, wrap_lines=True
-        )
-        if stale:
-            st.warning(f"Showing the last good data, loaded at {st.session_state['last_good'][1]}.")
     if dataset is None:
+        st.html("<h1>Crackdown on North Korean escapees</h1>")
+        problems_banner(None, problems, stale)
         st.stop()
+    problems_banner(dataset, problems, stale)
     notes = [str(p) for p in problems if p.severity == "warning"]
     if notes:
         with st.expander(f"{len(notes)} warning(s) about the data files"):
@@ -682,6 +723,8 @@ def main() -> None:
 
     init_state(dataset)
     span = data_window(dataset.incidents)
+    if st.session_state.pop("_tick", False) and st.session_state["playing"]:
+        step_window(span, PLAY_STEPS[st.session_state.get("play_step", "1 month")])
     f = current_filters(span)  # the widgets' keyed state, set before this run started
     shown = filter_incidents(dataset.incidents, f)
     legs = routes_for(dataset.routes, shown)
@@ -711,7 +754,7 @@ def main() -> None:
 
     if st.session_state["playing"] and not st.session_state["briefing"]:
         time.sleep(PLAY_SPEEDS[st.session_state["play_speed"]])
-        step_window(span, PLAY_STEPS[st.session_state["play_step"]])
+        st.session_state["_tick"] = True
         st.rerun()
 
 

@@ -100,10 +100,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     from dashboard.filters import (
         Filters,
         data_window,
-        describe,
         filter_incidents,
         prepare,
         routes_for,
+        view_subtitle,
     )
     from dashboard.vocab import CATEGORIES
 
@@ -132,10 +132,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     )
     shown = filter_incidents(incidents, filters)
     legs = routes_for(dataset.routes, shown)
-    subtitle = (
-        f"{describe(filters, span)} · {len(shown)} of {len(incidents)} incidents, "
-        f"{len(legs)} route legs"
-    )
+    subtitle = view_subtitle(filters, span, shown, len(incidents), legs)
     spec = SnapshotSpec(
         title=args.title, subtitle=subtitle, aspect=args.aspect, width_px=args.width, dpi=args.dpi
     )

@@ -27,6 +27,13 @@ class Dataset:
     places: gpd.GeoDataFrame
     warnings: list[Problem] = field(default_factory=list)
     incidents_path: str = str(DEFAULT_INCIDENTS)
+    rejected: list[Problem] = field(default_factory=list)  # why rows were left out
+    rows_in_file: int = 0
+
+    @property
+    def rows_rejected(self) -> int:
+        """How many incident rows of the file were not loaded (see ``rejected``)."""
+        return self.rows_in_file - len(self.incidents)
 
 
 def file_fingerprint(*paths: Path | str) -> str:
@@ -45,27 +52,41 @@ def check_dataset(
     incidents_path: Path | str = DEFAULT_INCIDENTS,
     routes_path: Path | str = ROUTES_PATH,
     places_path: Path | str = PLACES_PATH,
+    keep_valid: bool = False,
 ) -> tuple[Dataset | None, list[Problem]]:
-    """The cross-checked dataset, or None, with every problem from every file."""
+    """The cross-checked dataset, or None, with every problem from every file.
+
+    With ``keep_valid`` incident rows with problems are left out instead of failing the
+    whole load (the app keeps working with the rest and lists what it left out); the CLI's
+    ``validate`` and exports keep the strict default.
+    """
     places, problems = check_places(places_path)
     if places is None:
         return None, problems
     route_table, _ = read_table(routes_path, ROUTE_COLUMNS)
     route_ids = set(route_table["route_id"]) if route_table is not None else None
-    incidents, incident_problems = check_incidents(incidents_path, places, route_ids)
+    incidents, incident_problems = check_incidents(
+        incidents_path, places, route_ids, keep_valid=keep_valid
+    )
     problems += incident_problems
     if incidents is None:
         return None, problems
+    rejected = errors(incident_problems)
+    rows_in_file = len(incidents) + len({p.line for p in rejected})
     # The shipped routes name the shipped incidents; another incidents file may not
     # hold them, which leaves those legs unconnected rather than wrong.
     shipped = Path(incidents_path).resolve() == Path(DEFAULT_INCIDENTS).resolve()
+    strict = shipped and not rejected
     routes, route_problems = check_routes(
-        routes_path, places, set(incidents["incident_id"]), "error" if shipped else "warning"
+        routes_path, places, set(incidents["incident_id"]), "error" if strict else "warning"
     )
     problems += route_problems
-    if routes is None or errors(problems):
+    if routes is None or [p for p in errors(problems) if p not in rejected]:
         return None, problems
-    return Dataset(incidents, routes, places, problems, str(incidents_path)), problems
+    dataset = Dataset(
+        incidents, routes, places, problems, str(incidents_path), rejected, rows_in_file
+    )
+    return dataset, problems
 
 
 def load_dataset(

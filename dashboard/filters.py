@@ -8,6 +8,7 @@ window overlaps it; route legs follow the incidents they connect.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 from dataclasses import dataclass, field, replace
 
@@ -16,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import basemap
-from dashboard.places import normalise_name, place_names
+from dashboard.places import normalise_name, place_names, romanisation_key
 from dashboard.vocab import ACTOR_GROUPS, CATEGORIES, OTHER_ACTOR
 
 
@@ -73,13 +74,28 @@ def prepare(incidents: gpd.GeoDataFrame, places: gpd.GeoDataFrame) -> gpd.GeoDat
     out = incidents.copy()
     groups = {a: actor_groups(a) for a in out["actors"].unique()}
     out["actor_groups"] = out["actors"].map(groups)
-    names = {pid: " ".join(sorted(n)) for pid, n in place_names(places).items()}
+    names = {pid: _place_search_text(n) for pid, n in place_names(places).items()}
     fields = ["incident_id", "summary", "location", "date_text", "actors", "admin1", "source_title"]
     columns = [out[name].astype(str).tolist() for name in fields]
     text = pd.Series([" ".join(parts) for parts in zip(*columns, strict=True)], index=out.index)
     place_text = out["place_id"].map(names).fillna("")  # place names come normalised already
-    out["search_text"] = " " + normalised_text(text) + " " + place_text + " "
+    # Places the text names, in any spelling the gazetteer has, get their keys too, so a
+    # summary's "Hamhung" is found by "Hamheung".
+    folded = normalised_text(text)
+    for pid, spellings in place_names(places).items():
+        words = sorted(re.escape(n) for n in spellings if n.isascii() and len(n) >= 4)
+        if words:
+            named = folded.str.contains(r"\b(?:" + "|".join(words) + r")\b", regex=True)
+            place_text = place_text.where(~named, place_text + " " + names[pid])
+    out["search_text"] = " " + folded + " " + place_text + " "
     return out
+
+
+def _place_search_text(names: set[str]) -> str:
+    """A place's names for searching: each as written, then each word's spelling-blind key
+    marked with "~" (see ``romanisation_key``), so any romanisation of it matches."""
+    keys = {romanisation_key(w) for n in names for w in n.split() if w.isascii()}
+    return " ".join(sorted(names)) + " " + " ".join(f"~{k}" for k in sorted(keys))
 
 
 def data_window(incidents: gpd.GeoDataFrame) -> tuple[dt.date, dt.date]:
@@ -144,8 +160,13 @@ def incident_mask(incidents: gpd.GeoDataFrame, f: Filters) -> pd.Series:
         mask &= (
             incidents["actor_groups"].map(lambda groups: not wanted.isdisjoint(groups)).to_numpy()
         )
+    text = incidents["search_text"]
     for word in normalise_name(f.text).split():  # every word must start a word of the text
-        mask &= incidents["search_text"].str.contains(" " + word, regex=False).to_numpy()
+        found = text.str.contains(" " + word, regex=False).to_numpy(dtype=bool, copy=True)
+        key = romanisation_key(word)
+        if key != word or word.isascii():  # or start a place name in another romanisation
+            found |= text.str.contains(" ~" + key, regex=False).to_numpy()
+        mask &= found
     return pd.Series(mask, index=incidents.index)
 
 
@@ -165,14 +186,22 @@ def country_names() -> dict[str, str]:
     return dict(zip(frame["iso_a2"], frame["name"], strict=True))
 
 
-def describe(f: Filters, window: tuple[dt.date, dt.date] | None = None) -> str:
-    """The selection in words, for titles, captions and export subtitles."""
+def describe(
+    f: Filters, window: tuple[dt.date, dt.date] | None = None, undated_shown: int = 0
+) -> str:
+    """The selection in words, for titles, captions and export subtitles.
+
+    ``undated_shown`` is how many of the shown incidents have no stated year: a date window
+    does not apply to them, so the words say they are included rather than count them silently.
+    """
     parts = []
     start, end = f.start, f.end
     if start or end:
         s = f"{start:%d %b %Y}" if start else "the beginning"
         e = f"{end:%d %b %Y}" if end else "now"
         parts.append(f"{s} to {e}")
+        if undated_shown:
+            parts[-1] += f", plus {_incidents(undated_shown)} with no stated year"
     elif window:
         parts.append(f"{window[0]:%d %b %Y} to {window[1]:%d %b %Y}")
     if f.categories:
@@ -191,3 +220,53 @@ def describe(f: Filters, window: tuple[dt.date, dt.date] | None = None) -> str:
     if not f.include_undated:
         parts.append("dated incidents only")
     return "; ".join(parts) if parts else "all incidents"
+
+
+def _incidents(n: int) -> str:
+    return f"{n:,} incident{'s' if n != 1 else ''}"
+
+
+def count_line(
+    shown: pd.DataFrame, total: int, legs: pd.DataFrame | None = None, total_legs: int = 0
+) -> str:
+    """ "7 of 18 incidents (4 with no stated year), 3 of 8 route legs": the app's count, the
+    CLI's and the exports' subtitles say it with these words."""
+    undated = int(shown["date_start"].isna().sum())
+    line = f"{len(shown):,} of {_incidents(total)}"
+    if undated:
+        line += f" ({undated:,} with no stated year)"
+    if legs is not None:
+        line += f", {len(legs):,} of {total_legs:,} route leg{'s' if total_legs != 1 else ''}"
+    return line
+
+
+def view_subtitle(
+    f: Filters,
+    span: tuple[dt.date, dt.date],
+    shown: pd.DataFrame,
+    total: int,
+    legs: pd.DataFrame,
+) -> str:
+    """The subtitle of an exported view: the selection in words, then what it counts."""
+    undated = int(shown["date_start"].isna().sum())
+    return (
+        f"{describe(f, span, undated)} · {len(shown):,} of {_incidents(total)}, "
+        f"{len(legs):,} route leg{'s' if len(legs) != 1 else ''}"
+    )
+
+
+def about_line(incidents: pd.DataFrame) -> str:
+    """One line saying what the data is and where it comes from, for the top of the app."""
+    outlets = list(dict.fromkeys(incidents["source_outlet"]))
+    articles = incidents[["source_outlet", "source_title"]].drop_duplicates()
+    dated = incidents["date_start"].dropna()
+    years = ""
+    if len(dated):
+        first, last = dated.min().year, incidents["date_end"].max().year
+        years = f", {first}" if first == last else f", {first}–{last}"
+    shown = ", ".join(outlets[:5]) + (f" and {len(outlets) - 5} more" if len(outlets) > 5 else "")
+    return (
+        f"{_incidents(len(incidents))} from {len(articles):,} news "
+        f"article{'s' if len(articles) != 1 else ''} ({shown}){years}; "
+        "each record quotes its source."
+    )

@@ -70,10 +70,13 @@ def check_incidents(
     path: Path | str,
     places: gpd.GeoDataFrame | None = None,
     route_ids: set[str] | None = None,
+    keep_valid: bool = False,
 ) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
     """Incidents as points in EPSG:4326 indexed like the file, and every problem found.
 
-    ``places`` and ``route_ids``, when given, are what place_id and route_id may name.
+    ``places`` and ``route_ids``, when given, are what place_id and route_id may name. With
+    ``keep_valid`` a file whose problems are all in rows still gives the rows that have none
+    (the app shows those and lists the rest); otherwise any error gives None.
 
     Checks run a column at a time (a 100,000-row file validates in well under a second); each
     bad cell still gets the message of the per-cell parsers, reported in row order.
@@ -196,8 +199,14 @@ def check_incidents(
 
     found.sort(key=lambda item: item[:2])
     problems += [p for _, _, p in found]
-    if errors(problems):
+    bad_lines = {p.line for p in errors(problems)}
+    if bad_lines and (not keep_valid or None in bad_lines):
         return None, problems
+    keep = ~table.index.isin(list(bad_lines))
+    if not keep.all():
+        table = table[keep]
+        dates = {col: values[keep] for col, values in dates.items()}
+        lat, lon, precision, people = lat[keep], lon[keep], precision[keep], people[keep]
     frame = table.copy()
     frame["date_start"] = pd.to_datetime(pd.Series(dates["date_start"], index=frame.index))
     frame["date_end"] = pd.to_datetime(pd.Series(dates["date_end"], index=frame.index))

@@ -11,6 +11,8 @@ import base64
 import json
 import math
 from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
 
 import folium
 import geopandas as gpd
@@ -24,7 +26,22 @@ from jinja2 import Template
 
 from dashboard import assets, basemap
 from dashboard.htmlsafe import SCRIPT_ESCAPES, esc, safe_link, script_safe
-from dashboard.vocab import CATEGORIES, CONFIDENCE, PRECISIONS, ROUTE_MODES, ROUTE_STATUSES, SHAPES
+from dashboard.vocab import (
+    BORDER,
+    CATEGORIES,
+    CONFIDENCE,
+    HIGHLIGHT,
+    LAND,
+    OUTSIDE,
+    PRECISIONS,
+    PROVINCE_BORDER,
+    ROUTE_MODES,
+    ROUTE_STATUSES,
+    SEA,
+    SHAPES,
+    TEXT,
+    UNCERTAINTY_FILL,
+)
 
 # Above this many incidents the map draws them as one canvas layer (IncidentPoints) instead of
 # one icon, tooltip, popup and uncertainty circle each. folium builds and renders those per
@@ -32,6 +49,8 @@ from dashboard.vocab import CATEGORIES, CONFIDENCE, PRECISIONS, ROUTE_MODES, ROU
 # it renders, and streamlit-folium renders the map twice), so 200 icons already cost ~1 s.
 LARGE_THRESHOLD = 200
 REGION_BOUNDS = [[10.0, 92.0], [54.0, 138.0]]  # south-west, north-east (lat, lon)
+DEFAULT_CENTER, DEFAULT_ZOOM = (36.0, 114.0), 4
+PRESENTATION_MAX_ZOOM = 8  # a briefing step never zooms closer than this
 BASEMAPS = {
     "offline": "Offline map (Natural Earth)",
     "light": "Light web tiles (CARTO, online only)",
@@ -41,9 +60,6 @@ _TILES = {"light": "CartoDB positron", "dark": "CartoDB dark_matter"}
 # What the map needs of folium.Map's default_js / default_css: Leaflet, and jQuery, with which
 # folium.Popup builds its content.
 _MAP_JS, _MAP_CSS = {"leaflet", "jquery"}, {"leaflet_css"}
-SEA = "#dbe6ef"
-LAND = "#f5f3ee"
-OUTSIDE = "#e6e6e3"  # beyond the basemap's extent: no data, neither land nor sea
 
 
 def marker_svg(category: str, size: int = 22, hollow: bool = False, stroke: str = "#1a1a1a") -> str:
@@ -112,7 +128,8 @@ def incident_popup_html(row: pd.Series) -> str:
     table = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
     return (
         f"<div class='incident-popup' data-incident='{esc(row['incident_id'])}'>"
-        f"<div class='cat' style='color:{cat.colour}'>{esc(cat.label)} · {esc(row['incident_id'])}</div>"
+        f"<div class='cat' style='color:{TEXT}'>{marker_svg(row['category'], 13)} "
+        f"{esc(cat.label)} · {esc(row['incident_id'])}</div>"
         f"<p class='summary'>{esc(row['summary'])}</p><table>{table}</table>"
         f"<blockquote>{esc(row['source_quote'])}</blockquote>"
         f"<p class='cite'>{citation_html(row)}</p></div>"
@@ -184,52 +201,49 @@ def leg_tooltip(leg: pd.Series) -> str:
     )
 
 
-_STYLE = f"""
-<style>
-body .leaflet-container {{ background: {SEA}; font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }}
-.incident-marker {{ background: none; border: none; }}
-.incident-marker svg {{ filter: drop-shadow(0 1px 1px rgba(0,0,0,.35)); cursor: pointer; }}
-.place-label {{ background: none; border: none; font-size: 11px; color: #333; white-space: nowrap;
-  text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; pointer-events: none; }}
-.stop-mark {{ background: none; border: none; }}
-.incident-popup {{ font-size: 13px; line-height: 1.35; max-width: 340px; }}
-.incident-popup .cat {{ font-weight: 700; text-transform: uppercase; font-size: 11px; letter-spacing: .03em; }}
-.incident-popup .summary {{ margin: 4px 0 6px; }}
-.incident-popup table {{ border-collapse: collapse; margin-bottom: 6px; }}
-.incident-popup th {{ text-align: left; vertical-align: top; padding: 1px 8px 1px 0; color: #555; font-weight: 600; }}
-.incident-popup blockquote {{ margin: 4px 0; padding-left: 8px; border-left: 3px solid #bbb; color: #333; font-style: italic; }}
-.incident-popup .cite, .muted {{ color: #666; font-size: 12px; }}
-.map-legend {{ background: rgba(255,255,255,.94); padding: 8px 10px; border-radius: 6px; font-size: 12px;
-  line-height: 1.45; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-height: 60vh; overflow-y: auto; }}
-.map-legend h4 {{ margin: 0 0 4px; font-size: 12px; text-transform: uppercase; color: #444; }}
+MAP_STATIC = Path(__file__).resolve().parent / "static" / "map"
 
-.map-legend .lg-row {{ display: flex; align-items: center; gap: 6px; white-space: nowrap; }}
-.map-legend svg {{ flex: none; }}
-.map-legend .lg-toggle {{ float: right; margin: -2px -4px 2px 8px; padding: 1px 6px; font: inherit;
-  font-size: 11px; color: #333; background: #f2f2f2; border: 1px solid #bbb; border-radius: 4px;
-  cursor: pointer; }}
-.map-legend.folded {{ padding: 4px; }}
-.map-legend.folded .lg-toggle {{ float: none; margin: 0; }}
-.map-legend.folded .lg-body {{ display: none; }}
-.presentation .map-legend {{ font-size: 16px; }}
-.presentation .place-label {{ font-size: 15px; }}
-</style>
-"""
+
+@lru_cache(maxsize=4)
+def static_text(name: str) -> str:
+    """A script or stylesheet shipped in ``dashboard/static/map`` (read once per process)."""
+    return (MAP_STATIC / name).read_text(encoding="utf-8")
+
+
+class MapBehaviour(MacroElement):
+    """The map's fixed behaviour (``static/map/behaviour.js``): view requests, the legend's
+    rows, clicks reported by incident id, briefing keys. Added before any layer."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this.script_text() }}
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, presentation: bool):
+        super().__init__()
+        self._name = "MapBehaviour"
+        self.presentation = presentation
+
+    def script_text(self) -> str:
+        opts = {"extent": list(basemap.extent()), "presentation": self.presentation, "minZoom": 2}
+        return (
+            static_text("behaviour.js")
+            + f"\nwindow.escapeeMap.init({self._parent.get_name()}, {_json_for_script(opts)});\n"
+        )
 
 
 class Legend(MacroElement):
-    """The legend, drawn from the declared styles (only what the map shows).
-
-    It can be folded away (it covers part of the map on small screens, e.g. the Laos markers at
-    the default view); the choice is kept in the browser's localStorage, so a map rebuilt after
-    a filter change keeps it.
-    """
+    """The legend: every declared category and route status, drawn from ``vocab``; the rows
+    for what the map does not show are hidden by ``LegendRows`` (so the map itself never
+    changes with the filters). Foldable; the choice is kept in the browser's localStorage."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function() {
-            var KEY = "escapee-map-legend-folded";
             var legend = L.control({position: "bottomleft"});
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "map-legend");
@@ -237,20 +251,6 @@ class Legend(MacroElement):
                 button.type = "button";
                 var body = L.DomUtil.create("div", "lg-body", div);
                 body.innerHTML = {{ this.html|tojson }};
-                function show(folded) {
-                    div.classList.toggle("folded", folded);
-                    button.textContent = folded ? "Legend" : "Hide legend";
-                    button.setAttribute("aria-expanded", String(!folded));
-                    try { localStorage.setItem(KEY, folded ? "1" : "0"); } catch (e) {}
-                }
-                var folded = false;
-                try { folded = localStorage.getItem(KEY) === "1"; } catch (e) {}
-                show(folded);
-                L.DomEvent.on(button, "click", function () {
-                    show(!div.classList.contains("folded"));
-                });
-                L.DomEvent.disableClickPropagation(div);
-                L.DomEvent.disableScrollPropagation(div);
                 return div;
             };
             legend.addTo({{ this._parent.get_name() }});
@@ -265,37 +265,75 @@ class Legend(MacroElement):
         self.html = html
 
 
-def legend_html(categories: Iterable[str], statuses: Iterable[str], any_approximate: bool) -> str:
-    cats = [c for c in CATEGORIES if c in set(categories)]
-    parts = ["<h4>Incidents</h4>"]
-    for key in cats:
-        parts.append(f"<div class='lg-row'>{marker_svg(key, 16)}{esc(CATEGORIES[key].label)}</div>")
-    if cats:
-        parts.append(
-            f"<div class='lg-row'>{marker_svg(cats[0], 16, hollow=True)}Hollow: unconfirmed</div>"
-        )
+def legend_keys(
+    categories: Iterable[str], statuses: Iterable[str], any_approximate: bool, any_hollow: bool
+) -> list[str]:
+    """The legend rows that apply to a map showing these (keys of ``legend_html``'s rows)."""
+    keys = [f"cat:{c}" for c in CATEGORIES if c in set(categories)]
+    keys += [f"status:{s}" for s in ROUTE_STATUSES if s in set(statuses)]
+    if any_hollow:
+        keys.append("cat:_hollow")
     if any_approximate:
+        keys.append("cat:_approx")
+    if any(k.startswith("status:") for k in keys):
+        keys.append("status:_curved")
+    return keys
+
+
+def legend_html() -> str:
+    """Every legend row, each tagged with its key (see ``legend_keys``)."""
+    parts = ["<h4 data-legend-head='cat'>Incidents</h4>"]
+    for key, cat in CATEGORIES.items():
         parts.append(
-            "<div class='lg-row'><svg width='16' height='16'><circle cx='8' cy='8' r='6.5' fill='rgba(0,0,0,.06)' "
-            "stroke='#555' stroke-dasharray='3 2'/></svg>Dashed circle: approximate place</div>"
+            f"<div class='lg-row' data-legend='cat:{key}'>{marker_svg(key, 14)}{esc(cat.label)}</div>"
         )
-    statuses = [s for s in ROUTE_STATUSES if s in set(statuses)]
-    if statuses:
-        parts.append("<h4 style='margin-top:6px'>Routes</h4>")
-        for key in statuses:
-            s = ROUTE_STATUSES[key]
-            dash = f" stroke-dasharray='{s.dash}'" if s.dash else ""
-            stop = (
-                "<line x1='26' y1='3' x2='26' y2='13' stroke='#CC3311' stroke-width='3'/>"
-                if key == "intercepted"
-                else ""
-            )
-            parts.append(
-                f"<div class='lg-row'><svg width='30' height='16'><line x1='1' y1='8' x2='24' y2='8' "
-                f"stroke='{s.colour}' stroke-width='3'{dash}/>{stop}</svg>{esc(s.label)}</div>"
-            )
-        parts.append("<div class='lg-row muted'>Curved: flight · straight: path not known</div>")
+    first = next(iter(CATEGORIES))
+    parts.append(
+        f"<div class='lg-row' data-legend='cat:_hollow'>{marker_svg(first, 14, hollow=True)}"
+        "Hollow: unconfirmed</div>"
+    )
+    parts.append(
+        "<div class='lg-row' data-legend='cat:_approx'><svg width='14' height='14'><circle cx='7' "
+        f"cy='7' r='5.5' fill='{UNCERTAINTY_FILL}' stroke='#555' stroke-dasharray='3 2'/></svg>"
+        "Dashed circle: approximate place</div>"
+    )
+    parts.append("<h4 data-legend-head='status'>Routes</h4>")
+    for key, s in ROUTE_STATUSES.items():
+        dash = f" stroke-dasharray='{s.dash}'" if s.dash else ""
+        stop = (
+            f"<line x1='26' y1='3' x2='26' y2='13' stroke='{s.colour}' stroke-width='3'/>"
+            if key == "intercepted"
+            else ""
+        )
+        parts.append(
+            f"<div class='lg-row' data-legend='status:{key}'><svg width='30' height='16'>"
+            f"<line x1='1' y1='8' x2='24' y2='8' stroke='{s.colour}' stroke-width='3'{dash}/>"
+            f"{stop}</svg>{esc(s.label)}</div>"
+        )
+    parts.append(
+        "<div class='lg-row muted' data-legend='status:_curved'>"
+        "Curved: flight · straight: path not known</div>"
+    )
     return "".join(parts)
+
+
+class ScriptCall(MacroElement):
+    """One call into the map's behaviour, made when its layer group is added (legend rows,
+    view requests): the arguments travel as JSON, never as script text."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        window.escapeeMap && window.escapeeMap.{{ this.function }}({{ this.argument }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, function: str, argument):
+        super().__init__()
+        self._name = "ScriptCall"
+        self.function = function
+        self.argument = _json_for_script(argument)
 
 
 class _Text(Element):
@@ -418,9 +456,10 @@ class IncidentPoints(MacroElement):
         """
     )
 
-    def __init__(self, incidents: gpd.GeoDataFrame):
+    def __init__(self, incidents: gpd.GeoDataFrame, popups: bool = True):
         super().__init__()
         self._name = "IncidentPoints"
+        self.popups = popups
         self.count = len(incidents)
         self.payload = self._payload(incidents)
         self._script_cache: tuple[str, str] | None = None
@@ -497,6 +536,7 @@ class IncidentPoints(MacroElement):
                 _POINTS_JS.replace("__MAP__", map_name)
                 .replace("__STYLES__", _json_for_script(self.styles()))
                 .replace("__COUNT__", f"{self.count:,}")
+                .replace("__POPUPS__", "true" if self.popups else "false")
                 .replace("__DATA__", self.payload)
             )
             self._script_cache = (map_name, text)
@@ -510,7 +550,9 @@ class IncidentPoints(MacroElement):
 
 _POINTS_JS = """
 (function() {
-    var map = __MAP__, S = __STYLES__, D = __DATA__;
+    // In the app the layer sits in a group that is swapped on the mounted map (window.map).
+    var host = __MAP__, map = host instanceof L.Map ? host : window.map;
+    var S = __STYLES__, D = __DATA__, POPUPS = __POPUPS__;
     function unpack(b64, Type) {
         var bin = atob(b64), bytes = new Uint8Array(bin.length);
         for (var j = 0; j < bin.length; j++) { bytes[j] = bin.charCodeAt(j); }
@@ -771,21 +813,19 @@ _POINTS_JS = """
             if (this._map._draggableMoved(this)) { return; }
             var i = this._find(e.containerPoint);
             if (i < 0) { return; }
-            var content = popup(i), text = esc(label(i)), where = latlng(i);
-            L.popup({maxWidth: 380}).setLatLng(where).setContent(content).openOn(this._map);
-            // What streamlit-folium reads from a clicked layer: its tooltip text selects the
-            // incident in the app's record panel.
-            var clicked = {
-                _tooltip: {_content: text}, getTooltip: function () { return {getContent: function () { return text; }}; },
-                _popup: {_content: content}, getPopup: function () { return {getContent: function () { return content; }}; }
-            };
+            var where = latlng(i);
+            if (POPUPS) {
+                L.popup({maxWidth: 380}).setLatLng(where).setContent(popup(i)).openOn(this._map);
+            }
+            // In the app a click selects the incident (its record shows beside the map).
+            if (window.escapeeMap) { window.escapeeMap.select(D.id[i]); }
             this.fire("click", {latlng: where, containerPoint: e.containerPoint, layerPoint: e.layerPoint,
-                originalEvent: e.originalEvent, sourceTarget: clicked, incident: D.id[i]});
+                originalEvent: e.originalEvent, sourceTarget: this, incident: D.id[i]});
         }
     });
     var layer = new Points();
     layer.count = n;
-    layer.addTo(map);
+    layer.addTo(host);
     var caption = L.control({position: "topright"});
     caption.onAdd = function () {
         var div = node("div", "map-caption", "Showing __COUNT__ incidents as small symbols " +
@@ -797,7 +837,12 @@ _POINTS_JS = """
         L.DomEvent.disableClickPropagation(div);
         return div;
     };
-    caption.addTo(map);
+    if (host === map) {
+        caption.addTo(map);
+    } else {  // shown while its group is on the map
+        host.on("add", function () { caption.addTo(map); });
+        host.on("remove", function () { caption.remove(); });
+    }
 })();
 """
 
@@ -834,8 +879,8 @@ class VectorBasemap(MacroElement):
             {
                 "land": {"stroke": False, "fillColor": LAND, "fillOpacity": 1.0},
                 "outside": {"stroke": False, "fillColor": OUTSIDE, "fillOpacity": 1.0},
-                "borders": {"color": "#8a8a8a", "weight": 1.0},
-                "provinces": {"color": "#a0a0a0", "weight": 0.8, "dashArray": "3 3"},
+                "borders": {"color": BORDER, "weight": 1.0},
+                "provinces": {"color": PROVINCE_BORDER, "weight": 0.8, "dashArray": "3 3"},
             }
         )
         return (
@@ -898,23 +943,264 @@ class DrawnCount(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        document.body.dataset.incidentsDrawn = {{ this.group }}.getLayers().length;
+        document.body.dataset.incidentsDrawn = {{ this._parent.get_name() }}.getLayers().filter(
+            function (layer) { return layer.options && layer.options.incidentId; }).length;
         {% endmacro %}
         """
     )
 
-    def __init__(self, group: folium.FeatureGroup):
+    def __init__(self):
         super().__init__()
-        self.group = group.get_name()
+        self._name = "DrawnCount"
 
 
-def _fit(incidents: gpd.GeoDataFrame, routes: gpd.GeoDataFrame) -> list[list[float]]:
+def result_bounds(incidents: gpd.GeoDataFrame, routes: gpd.GeoDataFrame) -> list[list[float]]:
+    """[[south, west], [north, east]] of what a view shows (the whole region when empty)."""
     frames = [g for g in (incidents.geometry, routes.geometry) if len(g)]
     if not frames:
         return REGION_BOUNDS
     minx, miny, maxx, maxy = pd.concat(frames).total_bounds
+    return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
+
+
+def _fit(incidents: gpd.GeoDataFrame, routes: gpd.GeoDataFrame) -> list[list[float]]:
+    (miny, minx), (maxy, maxx) = result_bounds(incidents, routes)
     pad_x, pad_y = max(1.5, (maxx - minx) * 0.08), max(1.5, (maxy - miny) * 0.08)
     return [[miny - pad_y, minx - pad_x], [maxy + pad_y, maxx + pad_x]]
+
+
+def base_map(
+    *,
+    basemap_name: str = "offline",
+    presentation: bool = False,
+    asset_base: str | None = assets.APP_STATIC_BASE,
+    height: int | str = "100%",
+) -> folium.Map:
+    """The part of the map that never changes with the filters: basemap, legend, controls and
+    behaviour. The app keeps it mounted and swaps ``map_layers`` on it, so a filter change or
+    a briefing step neither reloads nor blanks the map."""
+    m = folium.Map(
+        location=list(DEFAULT_CENTER),
+        zoom_start=DEFAULT_ZOOM,
+        tiles=None,
+        control_scale=False,  # behaviour.js adds it bottom right, clear of the legend
+        min_zoom=2,
+        max_zoom=12,
+        zoom_snap=0.25,  # fitting a result to the screen needs finer steps than whole zooms
+        # Not preferCanvas: route arrows (leaflet-textpath) need SVG paths; IncidentPoints
+        # draws large selections on a canvas renderer of its own.
+        prefer_canvas=False,
+        height=height,
+        keyboard=not presentation,  # arrow keys step the briefing instead of panning
+    )
+    # The map draws DivIcons and controls of its own, never folium's Bootstrap, Font Awesome
+    # or awesome-markers (7 files, 140 KB, which streamlit-folium loads one after another:
+    # ~0.3 s of every page open). leaflet-textpath is loaded up front: route arrows arrive
+    # later, with the layers.
+    m.default_js = [(name, url) for name, url in m.default_js if name in _MAP_JS]
+    m.default_js += list(PolyLineTextPath.default_js)
+    m.default_css = [(name, url) for name, url in m.default_css if name in _MAP_CSS]
+    m.get_root().header.add_child(
+        Element(
+            f"<style>{static_text('map.css')}\n"
+            f"body .leaflet-container {{ background: {SEA}; }}</style>"
+        )
+    )
+    MapBehaviour(presentation).add_to(m)
+    online = basemap_name in _TILES
+    if online:
+        folium.TileLayer(_TILES[basemap_name], name=BASEMAPS[basemap_name], control=False).add_to(m)
+    borders = folium.FeatureGroup(name="Borders and provinces", show=True, control=False)
+    VectorBasemap(online).add_to(borders)
+    borders.add_to(m)
+    Legend(legend_html()).add_to(m)
+    Fullscreen(position="topleft").add_to(m)
+    if asset_base is not None:
+        assets.localise_map(m, asset_base)
+    return m
+
+
+def _place_labels(
+    places: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, routes: gpd.GeoDataFrame
+) -> folium.FeatureGroup:
+    """Names of the places the shown incidents and route legs are at (no others)."""
+    wanted = set(incidents["place_id"]) | set(routes["from_place"]) | set(routes["to_place"])
+    labels = folium.FeatureGroup(name="Place labels", show=True, control=False)
+    for pid, place in places.iterrows():
+        if place["kind"] == "country" or pid not in wanted:
+            continue
+        folium.Marker(
+            [place["latitude"], place["longitude"]],
+            icon=folium.DivIcon(
+                html=f"<div style='transform:translate(10px,-18px)'>{esc(place['name'])}</div>",
+                class_name="place-label",
+                icon_size=(1, 1),
+            ),
+            interactive=False,
+        ).add_to(labels)
+    return labels
+
+
+def _route_layer(
+    routes: gpd.GeoDataFrame,
+    places: gpd.GeoDataFrame,
+    highlight_leg: tuple[str, int] | None,
+    presentation: bool,
+) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name="Routes", show=True, control=False)
+    names = places["name"]
+    for _, leg in routes.iterrows():
+        leg = leg.copy()
+        leg["from_name"] = names.get(leg["from_place"], leg["from_place"])
+        leg["to_name"] = names.get(leg["to_place"], leg["to_place"])
+        status = ROUTE_STATUSES[leg["status"]]
+        locs = leg_locations(leg)
+        highlighted = highlight_leg == (leg["route_id"], int(leg["leg"]))
+        weight = (5 if presentation else 3.5) * (1.8 if highlighted else 1)
+        if highlighted:
+            folium.PolyLine(
+                locs,
+                color=HIGHLIGHT,
+                weight=weight + 8,
+                opacity=0.9,
+                interactive=False,
+                class_name="route-highlight",
+            ).add_to(group)
+        line = folium.PolyLine(
+            locs,
+            color=status.colour,
+            weight=weight,
+            opacity=0.9,
+            dash_array=status.dash,
+            tooltip=folium.Tooltip(leg_tooltip(leg), sticky=True),
+            class_name=f"route-leg route-{status.key}",
+        )
+        line.add_to(group)
+        label = {"intended": "intended ", "alleged": "alleged "}.get(status.key, "")
+        arrows = PolyLineTextPath(
+            line,
+            f"   {label}►   ",
+            repeat=True,
+            offset=5,
+            attributes={
+                "fill": status.colour,
+                "font-size": "14" if presentation else "11",
+                "font-weight": "bold",
+            },
+        )
+        arrows.default_js = []  # base_map loads the plugin, offline, before any layer arrives
+        arrows.add_to(group)
+        if status.key == "intercepted":
+            folium.Marker(
+                locs[-1],
+                icon=folium.DivIcon(
+                    html=(
+                        "<svg width='26' height='26' viewBox='0 0 26 26'><circle cx='13' cy='13' r='11' "
+                        f"fill='#fff' stroke='{status.colour}' stroke-width='3'/><line x1='6' y1='13' "
+                        f"x2='20' y2='13' stroke='{status.colour}' stroke-width='4'/></svg>"
+                    ),
+                    class_name="stop-mark",
+                    icon_size=(26, 26),
+                    icon_anchor=(13, 13),
+                ),
+                tooltip=folium.Tooltip(f"Stopped here: {esc(leg['to_name'])}"),
+            ).add_to(group)
+    return group
+
+
+def _incident_layer(
+    incidents: gpd.GeoDataFrame, *, presentation: bool, popups: bool
+) -> folium.FeatureGroup:
+    """One icon per incident (fanned out where several share a point), with its uncertainty
+    circle; a click selects it in the app (``escapeeMap.select``) or, in an exported map,
+    opens its sourced record."""
+    group = folium.FeatureGroup(name="Incidents", show=True, control=False)
+    offsets = _ring_offsets(incidents, step_px=18 if presentation else 15)
+    size = 30 if presentation else 22
+    for _, row in incidents.iterrows():
+        level = int(row["geo_precision"])
+        cat = CATEGORIES[row["category"]]
+        if level >= 2:
+            folium.Circle(
+                [row["latitude"], row["longitude"]],
+                radius=PRECISIONS[level].radius_km * 1000,
+                color=cat.colour,
+                weight=1.5,
+                dash_array="5 4",
+                fill=True,
+                fill_opacity=0.07,
+                interactive=False,
+            ).add_to(group)
+    for (_, row), (dx, dy) in zip(incidents.iterrows(), offsets, strict=True):
+        marker = folium.Marker(
+            [row["latitude"], row["longitude"]],
+            icon=folium.DivIcon(
+                html=marker_svg(row["category"], size, hollow=row["confidence"] == "unconfirmed"),
+                class_name=f"incident-marker cat-{row['category']}",
+                icon_size=(size, size),
+                icon_anchor=(size / 2 - dx, size / 2 - dy),
+            ),
+            tooltip=folium.Tooltip(incident_tooltip(row)),
+            popup=folium.Popup(incident_popup_html(row), max_width=380, lazy=True)
+            if popups
+            else None,
+            incident_id=str(row["incident_id"]),
+            fan_offset=[round(dx, 1), round(dy, 1)],  # where the icon sits from its point, px
+            z_index_offset=1000,  # above route stop marks at the same place
+        )
+        marker.add_child(OnClick(marker))
+        marker.add_to(group)
+    DrawnCount().add_to(group)
+    return group
+
+
+def map_layers(
+    incidents: gpd.GeoDataFrame,
+    routes: gpd.GeoDataFrame,
+    places: gpd.GeoDataFrame,
+    *,
+    selected: str | None = None,
+    highlight_leg: tuple[str, int] | None = None,
+    presentation: bool = False,
+    popups: bool = False,
+    view: dict | None = None,
+) -> list[folium.FeatureGroup]:
+    """What a view shows on ``base_map``: place labels, route legs, incidents, the selection
+    ring, the legend rows that apply and (``view``) where the map should look, as a request
+    ``escapeeMap.view`` applies once: ``{"token", "bounds"}`` or ``{"token", "center", "zoom"}``.
+    """
+    large = len(incidents) > LARGE_THRESHOLD
+    layers = [_place_labels(places, incidents, routes)]
+    layers.append(_route_layer(routes, places, highlight_leg, presentation))
+    if large:
+        points = folium.FeatureGroup(name="Incidents", show=True, control=False)
+        IncidentPoints(incidents, popups=popups).add_to(points)
+        layers.append(points)
+    else:
+        layers.append(_incident_layer(incidents, presentation=presentation, popups=popups))
+    state = folium.FeatureGroup(name="View", show=True, control=False)
+    if selected is not None and selected in set(incidents["incident_id"]):
+        row = incidents.loc[incidents["incident_id"] == selected].iloc[0]
+        folium.CircleMarker(
+            [row["latitude"], row["longitude"]],
+            radius=24 if presentation else 18,
+            color="#000",
+            weight=3,
+            fill=False,
+            interactive=False,
+            class_name="selected-ring",
+        ).add_to(state)
+    keys = legend_keys(
+        incidents["category"].unique(),
+        routes["status"].unique(),
+        bool((incidents["geo_precision"] >= 2).any()) and not large,
+        bool((incidents["confidence"] == "unconfirmed").any()),
+    )
+    ScriptCall("legend", keys).add_to(state)
+    if view is not None:
+        ScriptCall("view", view).add_to(state)
+    layers.append(state)
+    return layers
 
 
 def build_map(
@@ -930,182 +1216,52 @@ def build_map(
     presentation: bool = False,
     asset_base: str | None = assets.APP_STATIC_BASE,
     height: int | str = "100%",
+    popups: bool = True,
 ) -> folium.Map:
-    """A folium map of the given (already filtered) incidents and route legs.
+    """A whole map of the given (already filtered) incidents and route legs, as one page: for
+    the HTML export and the benchmark. The app uses ``base_map`` and ``map_layers`` instead.
 
-    ``asset_base`` is where Leaflet and plugins are served from (None keeps the CDN
-    links, for callers that inline them). With no ``center``/``zoom`` the map fits
-    what it shows.
+    With no ``center``/``zoom`` the map fits what it shows.
     """
-    m = folium.Map(
-        location=list(center) if center else [38.0, 115.0],
-        zoom_start=zoom if zoom is not None else 4,
-        tiles=None,
-        control_scale=True,
-        min_zoom=2,
-        max_zoom=12,
-        # Not preferCanvas: route arrows (leaflet-textpath) need SVG paths; IncidentPoints
-        # draws large selections on a canvas renderer of its own.
-        prefer_canvas=False,
-        height=height,
-        keyboard=not presentation,  # arrow keys step the briefing instead of panning
+    m = base_map(
+        basemap_name=basemap_name, presentation=presentation, asset_base=None, height=height
     )
-    # The map draws DivIcons and controls of its own, never folium's Bootstrap, Font Awesome
-    # or awesome-markers (7 files, 140 KB, which streamlit-folium loads one after another:
-    # ~0.3 s of every page open).
-    m.default_js = [(name, url) for name, url in m.default_js if name in _MAP_JS]
-    m.default_css = [(name, url) for name, url in m.default_css if name in _MAP_CSS]
-    m.get_root().header.add_child(Element(_STYLE))
-    if presentation:
-        m.get_root().html.add_child(
-            Element("<script>document.body.classList.add('presentation');</script>")
-        )
-    online = basemap_name in _TILES
-    if online:
-        folium.TileLayer(_TILES[basemap_name], name=BASEMAPS[basemap_name], control=False).add_to(m)
-
-    borders = folium.FeatureGroup(name="Borders and provinces", show=True)
-    VectorBasemap(online).add_to(borders)
-    borders.add_to(m)
-
-    labels = folium.FeatureGroup(name="Place labels", show=True)
-    for _, place in places.iterrows():
-        if place["kind"] == "country":
-            continue
-        folium.Marker(
-            [place["latitude"], place["longitude"]],
-            icon=folium.DivIcon(
-                html=f"<div style='transform:translate(10px,-18px)'>{esc(place['name'])}</div>",
-                class_name="place-label",
-                icon_size=(1, 1),
-            ),
-            interactive=False,
-        ).add_to(labels)
-    labels.add_to(m)
-
-    route_group = folium.FeatureGroup(name="Routes", show=True)
-    names = places["name"]
-    for _, leg in routes.iterrows():
-        leg = leg.copy()
-        leg["from_name"] = names.get(leg["from_place"], leg["from_place"])
-        leg["to_name"] = names.get(leg["to_place"], leg["to_place"])
-        status = ROUTE_STATUSES[leg["status"]]
-        locs = leg_locations(leg)
-        highlighted = highlight_leg == (leg["route_id"], int(leg["leg"]))
-        weight = (5 if presentation else 3.5) * (1.8 if highlighted else 1)
-        if highlighted:
-            folium.PolyLine(
-                locs,
-                color="#ffd23f",
-                weight=weight + 8,
-                opacity=0.9,
-                interactive=False,
-                class_name="route-highlight",
-            ).add_to(route_group)
-        line = folium.PolyLine(
-            locs,
-            color=status.colour,
-            weight=weight,
-            opacity=0.9,
-            dash_array=status.dash,
-            tooltip=folium.Tooltip(leg_tooltip(leg), sticky=True),
-            class_name=f"route-leg route-{status.key}",
-        )
-        line.add_to(route_group)
-        label = {"intended": "intended ", "alleged": "alleged "}.get(status.key, "")
-        PolyLineTextPath(
-            line,
-            f"   {label}►   ",
-            repeat=True,
-            offset=5,
-            attributes={
-                "fill": status.colour,
-                "font-size": "14" if presentation else "11",
-                "font-weight": "bold",
-            },
-        ).add_to(route_group)
-        if status.key == "intercepted":
-            folium.Marker(
-                locs[-1],
-                icon=folium.DivIcon(
-                    html=(
-                        "<svg width='26' height='26' viewBox='0 0 26 26'><circle cx='13' cy='13' r='11' "
-                        "fill='#fff' stroke='#CC3311' stroke-width='3'/><line x1='6' y1='13' x2='20' "
-                        "y2='13' stroke='#CC3311' stroke-width='4'/></svg>"
-                    ),
-                    class_name="stop-mark",
-                    icon_size=(26, 26),
-                    icon_anchor=(13, 13),
-                ),
-                tooltip=folium.Tooltip(f"Stopped here: {esc(leg['to_name'])}"),
-            ).add_to(route_group)
-    route_group.add_to(m)
-
-    large = len(incidents) > LARGE_THRESHOLD
-    if large:
-        IncidentPoints(incidents).add_to(m)
+    if center is not None and zoom is not None:
+        view = {"token": "initial", "center": list(center), "zoom": zoom}
     else:
-        uncertainty = folium.FeatureGroup(name="Uncertainty (approximate places)", show=True)
-        group = folium.FeatureGroup(name="Incidents", show=True)
-        offsets = _ring_offsets(incidents)
-        size = 30 if presentation else 22
-        for (_, row), (dx, dy) in zip(incidents.iterrows(), offsets, strict=True):
-            level = int(row["geo_precision"])
-            cat = CATEGORIES[row["category"]]
-            if level >= 2:
-                folium.Circle(
-                    [row["latitude"], row["longitude"]],
-                    radius=PRECISIONS[level].radius_km * 1000,
-                    color=cat.colour,
-                    weight=1.5,
-                    dash_array="5 4",
-                    fill=True,
-                    fill_opacity=0.07,
-                    interactive=False,
-                ).add_to(uncertainty)
-            folium.Marker(
-                [row["latitude"], row["longitude"]],
-                icon=folium.DivIcon(
-                    html=marker_svg(
-                        row["category"], size, hollow=row["confidence"] == "unconfirmed"
-                    ),
-                    class_name=f"incident-marker cat-{row['category']}",
-                    icon_size=(size, size),
-                    icon_anchor=(size / 2 - dx, size / 2 - dy),
-                ),
-                tooltip=folium.Tooltip(incident_tooltip(row)),
-                popup=folium.Popup(incident_popup_html(row), max_width=380, lazy=True),
-            ).add_to(group)
-        uncertainty.add_to(m)
-        group.add_to(m)
-        DrawnCount(group).add_to(m)
-
-    if selected is not None and selected in set(incidents["incident_id"]):
-        row = incidents.loc[incidents["incident_id"] == selected].iloc[0]
-        folium.CircleMarker(
-            [row["latitude"], row["longitude"]],
-            radius=24 if presentation else 18,
-            color="#000",
-            weight=3,
-            fill=False,
-            interactive=False,
-            class_name="selected-ring",
-        ).add_to(m)
-
-    Legend(
-        legend_html(
-            incidents["category"].unique(),
-            routes["status"].unique(),
-            bool((incidents["geo_precision"] >= 2).any()) and not large,
-        )
-    ).add_to(m)
-    Fullscreen(position="topleft").add_to(m)
-    folium.LayerControl(collapsed=True).add_to(m)
-    if center is None or zoom is None:
-        m.fit_bounds(_fit(incidents, routes))
+        view = {"token": "initial", "bounds": _fit(incidents, routes)}
+    for layer in map_layers(
+        incidents,
+        routes,
+        places,
+        selected=selected,
+        highlight_leg=highlight_leg,
+        presentation=presentation,
+        popups=popups,
+        view=view,
+    ):
+        layer.add_to(m)
     if asset_base is not None:
         assets.localise_map(m, asset_base)
     return m
+
+
+class OnClick(MacroElement):
+    """Reports a click on an incident marker to the app by the id the marker carries."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.on("click", function (e) {
+            window.escapeeMap && window.escapeeMap.onIncidentClick(e);
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, marker: folium.Marker):
+        super().__init__()
+        self._name = "OnClick"
 
 
 def view_for(

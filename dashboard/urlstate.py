@@ -20,7 +20,7 @@ class ViewState:
     basemap: str = "offline"
     selected: str | None = None
     center: tuple[float, float] = DEFAULT_VIEW[0]
-    zoom: int = DEFAULT_VIEW[1]
+    zoom: float = DEFAULT_VIEW[1]  # fractional: the map fits results in quarter steps
     briefing: bool = False
     story: str | None = None
     step: int = 0
@@ -71,7 +71,7 @@ def parse_state(params: dict[str, str], span: tuple[dt.date, dt.date]) -> ViewSt
         basemap=params.get("base", "offline"),
         selected=params.get("sel") or None,
         center=(lat, lon) if lat is not None and lon is not None else DEFAULT_VIEW[0],
-        zoom=int(zoom) if zoom is not None else DEFAULT_VIEW[1],
+        zoom=round(zoom, 2) if zoom is not None else DEFAULT_VIEW[1],
         briefing=params.get("brief") == "1",
         story=params.get("story") or None,
         step=int(step) if step is not None else 0,
@@ -105,7 +105,7 @@ def state_params(state: ViewState, span: tuple[dt.date, dt.date]) -> dict[str, s
         out["sel"] = state.selected
     if (state.center, state.zoom) != DEFAULT_VIEW:
         out["lat"], out["lon"] = f"{state.center[0]:.4f}", f"{state.center[1]:.4f}"
-        out["z"] = str(state.zoom)
+        out["z"] = f"{state.zoom:g}"
     if state.briefing:
         out["brief"] = "1"
     if state.story:

@@ -212,3 +212,13 @@ ACTOR_GROUPS: dict[str, tuple[str, ...]] = {
     "South Korea: government": ("south korean government",),
 }
 OTHER_ACTOR = "Other or not stated"
+
+# Map and snapshot palette (the live map, the HTML export and the static exports share it).
+SEA = "#dbe6ef"
+LAND = "#f5f3ee"
+OUTSIDE = "#e6e6e3"  # beyond the basemap's extent: no data, neither land nor sea
+BORDER = "#8a8a8a"
+PROVINCE_BORDER = "#a0a0a0"
+UNCERTAINTY_FILL = "rgba(0,0,0,.06)"
+HIGHLIGHT = "#ffd23f"  # the leg a briefing step is about
+TEXT = "#222222"  # headings in the category's name use this, with the colour as a swatch

@@ -9,6 +9,7 @@ its generated Leaflet script is read from the element proto (``json_args``).
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 from dataclasses import dataclass
@@ -24,9 +25,8 @@ from dashboard.problems import errors
 from tests.conftest import read_rows, write_rows
 
 APP = REPO_DIR / "dashboard" / "app.py"
-COUNT_RE = re.compile(r"\d+ of \d+ incidents, \d+ of \d+ route legs")
 MARKER_RE = re.compile(r'"className":\s*"incident-marker\b')
-POPUP_ID_RE = re.compile(r"data-incident='([^']+)'")
+MARKER_ID_RE = re.compile(r'"incidentId":\s*"([^"]+)"')
 
 
 @dataclass(frozen=True)
@@ -39,9 +39,11 @@ class Core:
         """The count line the app should show for ``f``, and the incident ids it should map."""
         shown = filter_incidents(self.incidents, f)
         legs = routes_for(self.routes, shown)
+        undated = int(shown["date_start"].isna().sum())
         line = (
-            f"{len(shown)} of {len(self.incidents)} incidents, "
-            f"{len(legs)} of {len(self.routes)} route legs"
+            f"{len(shown)} of {len(self.incidents)} incidents"
+            + (f" ({undated} with no stated year)" if undated else "")
+            + f", {len(legs)} of {len(self.routes)} route legs"
         )
         return line, set(shown["incident_id"])
 
@@ -62,22 +64,34 @@ def app(monkeypatch) -> AppTest:
 # --- reading the app's output -------------------------------------------------------------
 
 
+def page_text(at: AppTest, css_class: str) -> list[str]:
+    """The text of the app's HTML blocks that carry ``css_class`` (tags dropped)."""
+    bodies = [e.proto.body for e in at.get("html")]
+    return [
+        " ".join(html.unescape(re.sub(r"<[^>]+>", " ", b)).split())
+        for b in bodies
+        if f"class='{css_class}'" in b
+    ]
+
+
 def count_line(at: AppTest) -> str:
-    found = [m.value.strip("* ") for m in at.markdown if COUNT_RE.fullmatch(m.value.strip("* "))]
-    assert len(found) == 1, [m.value for m in at.markdown]
-    return found[0]
+    """The count part of the line above the map (before the words describing the filters)."""
+    found = page_text(at, "view-count")
+    assert len(found) == 1, found
+    return found[0].split(" · ")[0]
 
 
-def map_script(at: AppTest) -> str:
+def map_layers(at: AppTest) -> str:
+    """The layers the app sends to the mounted map (streamlit-folium's feature groups)."""
     maps = [e for e in at.get("component_instance") if e.proto.component_name.endswith("st_folium")]
     assert len(maps) == 1, "expected exactly one streamlit-folium map element"
-    return json.loads(maps[0].proto.json_args)["script"]
+    return json.loads(maps[0].proto.json_args)["feature_group"]
 
 
 def mapped_ids(at: AppTest) -> tuple[int, set[str]]:
-    """How many incident markers the map script draws, and the incidents their popups name."""
-    script = map_script(at)
-    return len(MARKER_RE.findall(script)), set(POPUP_ID_RE.findall(script))
+    """How many incident markers the map draws, and the incidents they carry."""
+    layers = map_layers(at)
+    return len(MARKER_RE.findall(layers)), set(MARKER_ID_RE.findall(layers))
 
 
 def widget(elements, label: str):
@@ -198,7 +212,7 @@ def test_bad_url_values_fall_back_to_defaults(app, core):
     assert count_line(app) == line
 
 
-def test_bad_incidents_file_shows_validator_messages(app, tmp_path, monkeypatch):
+def test_bad_rows_are_listed_and_the_good_rows_shown(app, core, tmp_path, monkeypatch):
     header, rows = read_rows(DEFAULT_INCIDENTS)
     rows[2]["category"] = "abduction"
     rows[5]["latitude"] = "95.5x"
@@ -213,12 +227,17 @@ def test_bad_incidents_file_shows_validator_messages(app, tmp_path, monkeypatch)
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     assert len(app.error) == 1
-    assert "2 problems" in app.error[0].value
-    # Messages are shown verbatim (file:line: column: message), in the error or beside it.
-    shown = "\n".join([e.value for e in app.error] + [c.value for c in app.code])
+    assert f"2 of {len(rows)} rows not loaded" in app.error[0].value
+    # Messages are shown verbatim (file:line: column: message) beside the banner.
+    shown = "\n".join(c.value for c in app.code)
     for message in expected:
         assert message in shown
-    assert not app.get("component_instance"), "no map is drawn from a file that failed"
+    # The other rows are on the map and counted; the two bad ones are not.
+    n_markers, ids = mapped_ids(app)
+    assert n_markers == len(rows) - 2
+    assert rows[2]["incident_id"] not in ids and rows[5]["incident_id"] not in ids
+    assert count_line(app).startswith(f"{len(rows) - 2} of {len(rows) - 2} incidents")
+    assert [b.label for b in app.button if b.label == "Reload the file"]
 
 
 def test_empty_result_says_so_and_still_renders_the_map(app, core):
@@ -231,26 +250,26 @@ def test_empty_result_says_so_and_still_renders_the_map(app, core):
     n = len(core.incidents)
     assert count_line(app).startswith(f"0 of {n} incidents")
     assert any("No incidents match" in i.value for i in app.info)
-    assert map_script(app)  # the (empty) map is still there, with its basemap
+    assert map_layers(app)  # the (empty) map is still there, with its basemap
 
 
-def test_export_panel_builds_its_controls_only_when_opened(app, core):
+def test_export_menu_builds_its_controls_only_when_opened(app, core):
     app.run()
-    assert [e.label for e in app.expander if e.label.startswith("Export this view")]
+    assert [e for e in app.get("popover") if e.proto.popover.label == "Export…"]
     assert len(app.get("download_button")) == 0
     assert "Title" not in [w.label for w in app.text_input]
-    app.session_state["export_open"] = True  # what opening the expander does
+    app.session_state["export_open"] = True  # what opening the menu does
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     labels = [b.label for b in app.get("download_button")]
     assert labels == [
         "PNG image",
-        "SVG image",
         "PDF map",
-        "PDF briefing sheet",
-        "Interactive HTML",
+        "Briefing sheet (PDF)",
+        "SVG image",
+        "Interactive HTML map",
         "CSV data",
         "GeoJSON data",
     ]
     assert widget(app.text_input, "Title").value == "Crackdown on North Korean escapees"
-    assert_shows(app, core, Filters())  # opening the panel leaves the view as it was
+    assert_shows(app, core, Filters())  # opening the menu leaves the view as it was

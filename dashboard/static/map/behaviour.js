@@ -1,0 +1,166 @@
+// What the dashboard's map does that never changes between app reruns: keeping the view on
+// the basemap, fitting or moving the view when the app asks (once per request), the legend
+// showing only what is drawn, reporting a clicked incident by its id, and forwarding the
+// briefing keys to the app page. The app sends its layers separately (streamlit-folium's
+// feature groups), so a filter change swaps layers without reloading this map.
+(function () {
+    "use strict";
+    var E = (window.escapeeMap = window.escapeeMap || {});
+
+    E.init = function (map, opts) {
+        E.map = map;
+        E.opts = opts;
+        E.lastToken = null;
+        E.clicks = 0;
+        var ext = L.latLngBounds([opts.extent[1], opts.extent[0]], [opts.extent[3], opts.extent[2]]);
+        E.extent = ext;
+        // The basemap ends at its extent: the map never zooms out beyond it. (Not maxBounds:
+        // its animated pan back inside, after every move, races a fit arriving meanwhile and
+        // leaves the icons out of step with the lines.)
+        function keepInside() {
+            var size = map.getSize();
+            if (!size.x || !size.y) { return; }
+            var z = Math.max(opts.minZoom || 2, map.getBoundsZoom(ext, true));
+            // Not setMinZoom: it zooms with an animation, which a fit arriving meanwhile
+            // interrupts, leaving the icons out of step with the lines.
+            map.options.minZoom = z;
+            if (map.getZoom() < z) { map.setZoom(z, {animate: false}); }
+        }
+        keepInside();
+        map.on("resize", function () { keepInside(); E.onResize(); });
+        map.on("dragstart", function () { E.moved = true; });
+        map.getContainer().addEventListener("wheel", function () { E.moved = true; }, {passive: true});
+        var zoomControl = map.getContainer().querySelector(".leaflet-control-zoom");
+        if (zoomControl) { zoomControl.addEventListener("click", function () { E.moved = true; }); }
+        if (opts.presentation) {
+            document.body.classList.add("presentation");
+            document.addEventListener("keydown", function (e) {
+                if (["ArrowLeft", "ArrowRight", "Escape"].indexOf(e.key) < 0) { return; }
+                try {
+                    if (window.parent && window.parent.escapeeBriefKey) {
+                        window.parent.escapeeBriefKey(e.key);
+                        e.preventDefault();
+                    }
+                } catch (err) { /* another origin: nothing to forward to */ }
+            });
+        }
+        L.control.scale({position: "bottomright"}).addTo(map);
+        E.legendSetup();
+    };
+
+    // Space the legend and the controls take, so a fitted view keeps every mark clear of them.
+    E.padding = function () {
+        var box = E.map.getContainer().getBoundingClientRect();
+        var top = 28, bottom = 14, side = 20;  // room for icons fanned out around a point
+        var controls = E.map.getContainer().querySelectorAll(".leaflet-control");
+        for (var i = 0; i < controls.length; i++) {
+            var r = controls[i].getBoundingClientRect();
+            if (!r.height) { continue; }
+            if (controls[i].closest(".leaflet-top")) {
+                if (r.width < 60) { continue; }  // zoom buttons: the side padding clears them
+                top = Math.max(top, r.bottom - box.top + 8);
+            } else if (!controls[i].classList.contains("leaflet-control-attribution")) {
+                bottom = Math.max(bottom, box.bottom - r.top + 22);
+            }
+        }
+        return {topLeft: L.point(side + 34, top), bottomRight: L.point(side + 34, bottom)};
+    };
+
+    // A view request from the app: {token, bounds: [[s, w], [n, e]], maxZoom} fits them;
+    // {token, center: [lat, lon], zoom} goes there. Each token is applied once per map, so a
+    // rerun that repeats the request leaves the user's own panning alone.
+    E.view = function (cmd) {
+        var map = E.map;
+        if (!map || !cmd || cmd.token === E.lastToken) { return; }
+        map.invalidateSize(false);
+        var size = map.getSize(), pad = E.padding();
+        var room = size.subtract(pad.topLeft).subtract(pad.bottomRight);
+        if (room.x < 80 || room.y < 80) {  // the frame is not laid out yet: try again soon
+            E.pending = cmd;
+            cmd.tries = (cmd.tries || 0) + 1;
+            if (cmd.tries < 100) {
+                setTimeout(function () { if (E.pending === cmd) { E.view(cmd); } }, 50);
+            }
+            return;
+        }
+        E.pending = null;
+        E.lastToken = cmd.token;
+        E.apply(cmd);
+        // The frame may still be settling (Streamlit sizes it after the first draw): look
+        // again once it has, unless the user has taken over.
+        [250, 1000].forEach(function (ms) {
+            setTimeout(function () {
+                if (E.lastCmd === cmd && !E.moved) { E.map.invalidateSize(false); E.apply(cmd); }
+            }, ms);
+        });
+    };
+    E.apply = function (cmd) {
+        var map = E.map;
+        if (cmd.bounds) {
+            var pad = E.padding();
+            map.fitBounds(cmd.bounds, {
+                paddingTopLeft: pad.topLeft,
+                paddingBottomRight: pad.bottomRight,
+                maxZoom: cmd.maxZoom || 8,
+                animate: false
+            });
+        } else if (cmd.center) {
+            map.setView(cmd.center, cmd.zoom, {animate: false});
+        }
+        E.moved = false;
+        E.lastCmd = cmd;
+        E.lastView = {token: cmd.token, center: map.getCenter(), zoom: map.getZoom()};
+    };
+    // A frame resized after a fit (the page laying out, a window resized) fits again, unless
+    // the user has moved the map since.
+    E.onResize = function () {
+        if (E.pending) { E.view(E.pending); return; }
+        if (E.lastCmd && E.lastCmd.bounds && !E.moved) { E.apply(E.lastCmd); }
+    };
+
+    // Which legend rows apply to what is drawn now.
+    E.legendSetup = function () {
+        var KEY = "escapee-map-legend-folded";
+        var div = document.querySelector(".map-legend");
+        if (!div) { return; }
+        var button = div.querySelector(".lg-toggle");
+        function show(folded) {
+            div.classList.toggle("folded", folded);
+            button.textContent = folded ? "Legend" : "Hide legend";
+            button.setAttribute("aria-expanded", String(!folded));
+            try { localStorage.setItem(KEY, folded ? "1" : "0"); } catch (e) { /* private mode */ }
+        }
+        var folded = false;
+        try { folded = localStorage.getItem(KEY) === "1"; } catch (e) { /* private mode */ }
+        show(folded);
+        L.DomEvent.on(button, "click", function () { show(!div.classList.contains("folded")); });
+        L.DomEvent.disableClickPropagation(div);
+        L.DomEvent.disableScrollPropagation(div);
+    };
+    E.legend = function (present) {
+        var rows = document.querySelectorAll(".map-legend [data-legend]");
+        var any = {cat: false, status: false};
+        for (var i = 0; i < rows.length; i++) {
+            var key = rows[i].getAttribute("data-legend"), kind = key.split(":")[0];
+            var on = present.indexOf(key) >= 0;
+            rows[i].style.display = on ? "" : "none";
+            if (on && kind in any) { any[kind] = true; }
+        }
+        var heads = document.querySelectorAll(".map-legend [data-legend-head]");
+        for (var j = 0; j < heads.length; j++) {
+            heads[j].style.display = any[heads[j].getAttribute("data-legend-head")] ? "" : "none";
+        }
+    };
+
+    // A click on an incident reports its id (and a running count, so choosing the same
+    // incident again after choosing another one still reaches the app).
+    E.select = function (id) {
+        E.clicks += 1;
+        var g = window.__GLOBAL_DATA__;
+        if (g) { g.last_object_clicked_popup = id + "#" + E.clicks; }
+    };
+    E.onIncidentClick = function (e) {
+        var id = e.target && e.target.options && e.target.options.incidentId;
+        if (id) { E.select(id); }
+    };
+})();
