@@ -254,6 +254,7 @@ class Legend(MacroElement):
                 return div;
             };
             legend.addTo({{ this._parent.get_name() }});
+            if (window.escapeeMap) { window.escapeeMap.legendSetup(); }
         })();
         {% endmacro %}
         """

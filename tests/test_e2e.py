@@ -29,22 +29,20 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from dashboard import DEFAULT_INCIDENTS, basemap
-from dashboard.dataset import check_dataset, load_dataset
+from dashboard import basemap
+from dashboard.dataset import load_dataset
 from dashboard.filters import Filters, data_window, filter_incidents, prepare, routes_for
 from dashboard.mapview import LAND
-from dashboard.problems import errors
-from tests.apprunner import AppServer
 from tests.browser import _is_local, block_external, launch_chromium
-from tests.conftest import read_rows, write_rows
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-COUNT_RE = re.compile(r"^\d+ of \d+ incidents, \d+ of \d+ route legs$")
+COUNT_RE = re.compile(
+    r"^\d+ of \d+ incidents( \(\d+ with no stated year\))?, \d+ of \d+ route legs"
+)
 FIRST_DRAW = 60_000  # ms: the first map draw on a cold 2-core machine
 RERUN = 30_000  # ms: a rerun after a widget change
 SHARED = "/?cat=arrest&start=2019-01-01&end=2019-12-31&sel=ONS-04&lat=42.5&lon=129.5&z=6"
-CLICK_ID = "BUK-01"  # a marker clear of the legend and of other markers at the default view
 
 
 MAP_STATE_JS = """(sel) => {
@@ -71,9 +69,11 @@ class Core:
     def count(self, f: Filters) -> tuple[str, int]:
         shown = filter_incidents(self.incidents, f)
         legs = routes_for(self.routes, shown)
+        undated = int(shown["date_start"].isna().sum())
         line = (
-            f"{len(shown)} of {len(self.incidents)} incidents, "
-            f"{len(legs)} of {len(self.routes)} route legs"
+            f"{len(shown)} of {len(self.incidents)} incidents"
+            + (f" ({undated} with no stated year)" if undated else "")
+            + f", {len(legs)} of {len(self.routes)} route legs"
         )
         return line, len(shown)
 
@@ -117,7 +117,7 @@ class Session:
         return self.page.frame_locator(MAP_IFRAME)
 
     def count_line(self) -> Locator:
-        return self.page.get_by_test_id("stMarkdownContainer").filter(has_text=COUNT_RE)
+        return self.page.locator(".view-count b")
 
     def map_state(self) -> dict:
         """The map iframe as the page sees it right now (one consistent snapshot)."""
@@ -173,7 +173,7 @@ class Session:
 
 @pytest.fixture
 def session(browser: Browser, app_server: str, request) -> Session:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
     aborted = block_external(context)
     page = context.new_page()
     page.set_default_timeout(RERUN)
@@ -262,28 +262,6 @@ def test_date_window_keyboard_changes_count_and_markers(session: Session, core: 
     session.assert_offline()
 
 
-def test_clicking_a_marker_shows_its_record(session: Session, core: Core):
-    row = core.row(CLICK_ID)
-    category = row["category"]
-    assert (core.incidents["category"] == category).sum() == 1, "pick a marker unique by class"
-    session.open()
-    session.expect_shown(*core.count(Filters()), timeout=FIRST_DRAW)
-    expect(session.page.locator(".record-panel")).to_have_count(0)
-
-    marker = session.map.locator(f".incident-marker.cat-{category}")
-    marker.hover()  # the tooltip names the incident: "ID · category ..."
-    expect(session.map.locator(".leaflet-tooltip")).to_have_text(
-        re.compile(rf"^\s*{re.escape(CLICK_ID)} · ")
-    )
-    marker.click()
-    record = session.page.locator(f'.record-panel [data-incident="{CLICK_ID}"]')
-    expect(record).to_be_visible(timeout=RERUN)
-    expect(record.locator(".summary")).to_have_text(row["summary"])
-    expect(record).to_contain_text(row["source_quote"])
-    expect(session.page).to_have_url(re.compile(rf"[?&]sel={CLICK_ID}(&|$)"))
-    session.assert_offline()
-
-
 def test_shared_url_restores_the_view(session: Session, core: Core):
     session.open(SHARED)
     window = (dt.date(2019, 1, 1), dt.date(2019, 12, 31))
@@ -333,37 +311,19 @@ def test_legend_folds_away_and_stays_folded_after_a_rerun(session: Session, core
     toggle = legend.locator(".lg-toggle")
     expect(legend.locator(".lg-body")).to_be_visible()
     expect(toggle).to_have_attribute("aria-expanded", "true")
-    toggle.click()
+    box = toggle.bounding_box()  # inside the map frame: a real click at its place on screen
+    session.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     expect(legend.locator(".lg-body")).to_be_hidden()
     expect(toggle).to_have_text("Legend")
     expect(toggle).to_have_attribute("aria-expanded", "false")
-    # A filter change rebuilds the map; the reader's choice survives it.
+    # A new page load builds the map again; the reader's choice survives it.
     f = Filters(categories=frozenset({"arrest"}))
     session.open("/?cat=arrest")
     session.expect_shown(*core.count(f), timeout=FIRST_DRAW)
     expect(session.map.locator(".map-legend .lg-body")).to_be_hidden()
-    session.map.locator(".map-legend .lg-toggle").click()
+    box = session.map.locator(".map-legend .lg-toggle").bounding_box()
+    session.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     expect(session.map.locator(".map-legend .lg-body")).to_be_visible()
-    session.assert_offline()
-
-
-def test_export_panel_downloads_the_filtered_csv(session: Session, core: Core, tmp_path):
-    f = Filters(categories=frozenset({"arrest"}))
-    session.open("/?cat=arrest")
-    session.expect_shown(*core.count(f), timeout=FIRST_DRAW)
-    session.page.get_by_text("Export this view").click()  # opening it builds the controls
-    button = session.page.get_by_role("button", name="CSV data")
-    expect(button).to_be_visible(timeout=RERUN)
-    with session.page.expect_download(timeout=RERUN) as info:
-        button.click()
-    path = tmp_path / info.value.suggested_filename
-    info.value.save_as(path)
-    assert path.name.startswith("escapee-crackdown-") and path.suffix == ".csv"
-    _, rows = read_rows(path)
-    expected = set(filter_incidents(core.incidents, f)["incident_id"])
-    assert [r["incident_id"] for r in rows] and {r["incident_id"] for r in rows} == expected
-    assert len(rows) == len(expected)
-    assert all("internal_notes" not in r for r in rows)
     session.assert_offline()
 
 
@@ -374,31 +334,3 @@ def test_no_console_errors_on_load(session: Session, core: Core):
     session.page.wait_for_timeout(1000)  # late errors (deferred scripts, fonts)
     assert session.console_errors == []
     session.assert_offline()
-
-
-def test_bad_incidents_file_shows_problems(browser: Browser, tmp_path, request):
-    header, rows = read_rows(DEFAULT_INCIDENTS)
-    rows[2]["category"] = "abduction"
-    rows[5]["latitude"] = "95.5x"
-    bad = write_rows(tmp_path / "broken.csv", header, rows)
-    expected = [str(p) for p in errors(check_dataset(bad)[1])]
-    assert len(expected) == 2
-
-    with AppServer(incidents=bad) as server:
-        context = browser.new_context(viewport={"width": 1400, "height": 700})
-        aborted = block_external(context)
-        page = context.new_page()
-        try:
-            page.goto(server.url)
-            expect(page.get_by_test_id("stAlertContentError")).to_contain_text(
-                "2 problems", timeout=FIRST_DRAW
-            )
-            problems = page.get_by_test_id("stMain")
-            for message in expected:  # verbatim, quotes and all: no HTML entities
-                expect(problems).to_contain_text(message)
-            expect(page.locator(MAP_IFRAME)).to_have_count(0)
-            assert aborted == []
-        finally:
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=ARTIFACTS / f"{request.node.name}.png", full_page=True)
-            context.close()

@@ -45,7 +45,6 @@
             });
         }
         L.control.scale({position: "bottomright"}).addTo(map);
-        E.legendSetup();
     };
 
     // Space the legend and the controls take, so a fitted view keeps every mark clear of them.
@@ -118,7 +117,7 @@
         if (E.lastCmd && E.lastCmd.bounds && !E.moved) { E.apply(E.lastCmd); }
     };
 
-    // Which legend rows apply to what is drawn now.
+    // The legend's fold button (the legend control calls this once it is on the map).
     E.legendSetup = function () {
         var KEY = "escapee-map-legend-folded";
         var div = document.querySelector(".map-legend");
@@ -137,6 +136,7 @@
         L.DomEvent.disableClickPropagation(div);
         L.DomEvent.disableScrollPropagation(div);
     };
+    // Which legend rows apply to what is drawn now.
     E.legend = function (present) {
         var rows = document.querySelectorAll(".map-legend [data-legend]");
         var any = {cat: false, status: false};
