@@ -552,7 +552,7 @@ class IncidentPoints(MacroElement):
 _POINTS_JS = """
 (function() {
     // In the app the layer sits in a group that is swapped on the mounted map (window.map).
-    var host = __MAP__, map = host instanceof L.Map ? host : window.map;
+    var host = __MAP__;  // the map, or (in the app) a group swapped on the mounted map
     var S = __STYLES__, D = __DATA__, POPUPS = __POPUPS__;
     function unpack(b64, Type) {
         var bin = atob(b64), bytes = new Uint8Array(bin.length);
@@ -672,11 +672,15 @@ _POINTS_JS = """
     // the symbols get a pane of their own, above the routes and below the labels. The pane
     // lets the mouse through (to routes, labels and the map), and the layer finds the symbol
     // under the pointer itself from the map's mouse events, with a grid of screen cells.
-    var pane = map.getPane("incidentPoints") || map.createPane("incidentPoints");
-    pane.style.zIndex = 450;
-    pane.style.pointerEvents = "none";
+    function makePane(m) {
+        if (m.getPane("incidentPoints")) { return; }
+        var pane = m.createPane("incidentPoints");
+        pane.style.zIndex = 450;
+        pane.style.pointerEvents = "none";
+    }
     var Points = L.Layer.extend({
         options: {pane: "incidentPoints"},
+        beforeAdd: function (m) { makePane(m); },
         onAdd: function (m) {
             var c = this._canvas = L.DomUtil.create("canvas", "leaflet-layer incident-points");
             c.style[L.DomUtil.testProp(["transformOrigin", "WebkitTransformOrigin"])] = "50% 50%";
@@ -838,10 +842,10 @@ _POINTS_JS = """
         L.DomEvent.disableClickPropagation(div);
         return div;
     };
-    if (host === map) {
-        caption.addTo(map);
+    if (host instanceof L.Map) {
+        caption.addTo(host);
     } else {  // shown while its group is on the map
-        host.on("add", function () { caption.addTo(map); });
+        host.on("add", function () { caption.addTo(host._map); });
         host.on("remove", function () { caption.remove(); });
     }
 })();

@@ -24,7 +24,7 @@ from dashboard.vocab import CATEGORIES, CONFIDENCE, PRECISIONS
 from tests.browser import CHROMIUM
 
 SIZE = 2_000
-PAYLOAD_RE = re.compile(r"var map = \w+, S = .*?, D = (\{.*?\});\n", re.S)
+PAYLOAD_RE = re.compile(r"var S = .*?, D = (\{.*?\}), POPUPS = \w+;\n", re.S)
 
 
 @pytest.fixture(scope="module")

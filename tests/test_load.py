@@ -68,13 +68,13 @@ async def run_session(
     page.on("pageerror", lambda e: errors.append(str(e)))
     t0 = asyncio.get_running_loop().time()
     await page.goto(base + url, timeout=DEADLINE_MS)
-    first_text = f"{expected[0]} of {total} incidents"
+    first_text = f"{expected[0]:,} of {total:,} incidents"
     await page.get_by_text(first_text).first.wait_for(timeout=DEADLINE_MS)
     t1 = asyncio.get_running_loop().time()
     box = page.locator("input[aria-label='Search summaries and places']")
     await box.fill(second.text)
     await box.press("Enter")
-    await page.get_by_text(f"{expected[1]} of {total} incidents").first.wait_for(
+    await page.get_by_text(f"{expected[1]:,} of {total:,} incidents").first.wait_for(
         timeout=DEADLINE_MS
     )
     t2 = asyncio.get_running_loop().time()
