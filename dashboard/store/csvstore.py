@@ -249,7 +249,7 @@ class CsvStore:
                 header = f.header if f else INCIDENT_COLUMNS + INCIDENT_EXTRA_COLUMNS
                 problems = self._check_new_ids(f, rows) + self.validate_incidents(rows, header)
                 if problems:
-                    raise Rejected(sorted(problems, key=lambda p: (p.line or 0, p.column or "")))
+                    raise Rejected(problems)
                 if f is None:
                     atomic_write(path, [format_new_file(header, rows)])
                 else:
