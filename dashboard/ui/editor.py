@@ -29,6 +29,7 @@ from dashboard.vocab import (
     CONFIDENCE,
     INCIDENT_COLUMNS,
     INCIDENT_EXTRA_COLUMNS,
+    PLACE_KINDS,
     PRECISIONS,
     ROUTE_MODES,
     ROUTE_STATUSES,
@@ -338,6 +339,7 @@ def _place_picker(prefix: str, dataset) -> None:
         state[_key(prefix, "admin1")] = admin1
         state[_key(prefix, "place_id")] = ""
         state[_key(prefix, "pending_place")] = None
+        state[_key(prefix, "clicked_place")] = True
     p1, p2, p3, p4 = st.columns(4)
     with p1:
         _text(prefix, "latitude")
@@ -352,6 +354,54 @@ def _place_picker(prefix: str, dataset) -> None:
         _text(prefix, "location")
     with l2:
         _text(prefix, "admin1")
+    if state.get(_key(prefix, "clicked_place")):
+        _init(_key(prefix, "add_clicked"), True)
+        add = st.checkbox(
+            "Also add this point to the project's gazetteer as a new place (so the map labels "
+            "it and search finds it in every spelling)",
+            key=_key(prefix, "add_clicked"),
+        )
+        if add:
+            n1, n2, n3 = st.columns([2, 1, 3])
+            n1.text_input("Place name", key=_key(prefix, "new_place_name"))
+            _init(_key(prefix, "new_place_kind"), "town")
+            n2.selectbox(
+                "Kind", list(PLACE_KINDS), format_func=PLACE_KINDS.__getitem__,
+                key=_key(prefix, "new_place_kind"),
+            )  # fmt: skip
+            n3.text_input(
+                "Other names and scripts, separated by |",
+                key=_key(prefix, "new_place_alt"),
+                placeholder="e.g. 판문점|P'anmunjŏm|Panmunjeom",
+            )
+
+
+def place_to_add(prefix: str, taken: set[str]) -> dict[str, str] | None:
+    """The gazetteer row this save adds first: a finder answer the project lacks, or a
+    clicked point the user names. None when the incident uses a known place or none."""
+    state = st.session_state
+    pending = state.get(_key(prefix, "pending_place"))
+    if pending:
+        wanted = state.get(_key(prefix, "add_place"), True)
+        return pending if wanted and pending["place_id"] not in taken else None
+    if not (state.get(_key(prefix, "clicked_place")) and state.get(_key(prefix, "add_clicked"))):
+        return None
+    name = (state.get(_key(prefix, "new_place_name")) or "").strip()
+    if not name:
+        return None
+    return {
+        "place_id": suggest_place_id(name, taken),
+        "name": name,
+        "kind": state.get(_key(prefix, "new_place_kind")) or "town",
+        "admin1": (state.get(_key(prefix, "admin1")) or "").strip(),
+        "country": (state.get(_key(prefix, "country")) or "").strip(),
+        "latitude": (state.get(_key(prefix, "latitude")) or "").strip(),
+        "longitude": (state.get(_key(prefix, "longitude")) or "").strip(),
+        "alt_names": (state.get(_key(prefix, "new_place_alt")) or "").strip(),
+        "coord_source": f"Placed by a click on the map in the editor ({_author()}, "
+        f"{dt.date.today().isoformat()}); not from a gazetteer",
+        "note": "",
+    }
 
 
 def _answer_label(p: Place) -> str:
@@ -411,9 +461,9 @@ def live_problems(store, prefix: str, *, new: bool) -> list[Problem]:
     row = row_from_state(prefix)
     if not any(v for k, v in row.items() if k not in ("geo_precision",)):
         return []
-    pending = st.session_state.get(_key(prefix, "pending_place"))
-    if pending and st.session_state.get(_key(prefix, "add_place"), True):
-        row["place_id"] = ""  # added to the gazetteer by the save, first
+    taken = _place_ids(store)
+    if place_to_add(prefix, taken) is not None:
+        row["place_id"] = ""  # a new place is added to the gazetteer by the save, first
     problems = list(store.validate_incidents([row]))
     if new and row["incident_id"] and store.get_incident(row["incident_id"]) is not None:
         problems.insert(
@@ -457,19 +507,28 @@ def _save_new(store, prefix: str) -> None:
     row = row_from_state(prefix)
     state = st.session_state
     try:
-        pending = state.get(_key(prefix, "pending_place"))
-        if pending and state.get(_key(prefix, "add_place"), True):
-            if pending["place_id"] not in _place_ids(store):
-                store.add_place(pending, author=_author())
-            row["place_id"] = pending["place_id"]
-        elif pending:
-            row["place_id"] = ""
+        row["place_id"] = _add_place_first(store, prefix)
         store.add_incidents([row], author=_author())
-    except (Rejected, StoreError) as exc:
+    except StoreError as exc:
         state["ed_err_add"] = _describe(exc)
         return
     _clear(prefix)
     state["ed_flash"] = f"Saved {row['incident_id']}: it is on the map now."
+
+
+def _add_place_first(store, prefix: str) -> str:
+    """Add the new place this save needs (if any); the place_id for the incident."""
+    state = st.session_state
+    taken = _place_ids(store)
+    new_place = place_to_add(prefix, taken)
+    if new_place is not None:
+        store.add_place(new_place, author=_author())
+        # Added once: a retry (after a conflict, say) uses it rather than adding it again.
+        state[_key(prefix, "pending_place")] = None
+        state[_key(prefix, "clicked_place")] = False
+        state[_key(prefix, "place_id")] = new_place["place_id"]
+        return new_place["place_id"]
+    return (state.get(_key(prefix, "place_id")) or "").strip()
 
 
 def _place_ids(store) -> set[str]:
@@ -543,12 +602,7 @@ def _save_edit(store, incident_id: str, base: dict[str, str] | None = None) -> N
     state = st.session_state
     row = row_from_state("ed_edit_")
     try:
-        pending = state.get("ed_edit_pending_place")
-        if pending and state.get("ed_edit_add_place", True):
-            if pending["place_id"] not in _place_ids(store):
-                store.add_place(pending, author=_author())
-        elif pending:
-            row["place_id"] = ""
+        row["place_id"] = _add_place_first(store, "ed_edit_")
         store.update_incident(incident_id, row, base=base or state["ed_base"], author=_author())
     except Conflict as exc:
         state["ed_conflict"] = exc
