@@ -183,6 +183,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--force", action="store_true", help="overwrite an existing file")
     export.set_defaults(func=cmd_export)
 
+    from dashboard.gazetteer.cli import add_places_parser
+    from dashboard.store.cli import add_store_parsers
+
+    add_store_parsers(sub, _add_data_args)
+    add_places_parser(sub, _add_data_args)
+
     from dashboard import bench as benchmark
 
     bench = sub.add_parser(
