@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from dashboard import basemap
-from dashboard.places import normalise_name, place_names, romanisation_key
+from dashboard.gazetteer.romanise import romanisation_key
+from dashboard.places import normalise_name, place_names
 from dashboard.vocab import ACTOR_GROUPS, CATEGORIES, OTHER_ACTOR
 
 

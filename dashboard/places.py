@@ -50,23 +50,6 @@ def normalise_name(text: str) -> str:
     return " ".join(text.split())
 
 
-_VOWELS = [("eo", "o"), ("eu", "u"), ("oo", "u")]
-_CONSONANTS = str.maketrans({"k": "g", "p": "b", "t": "d"})
-
-
-def romanisation_key(word: str) -> str:
-    """A spelling-blind key for one romanised Korean word: Revised Romanisation and
-    McCune-Reischauer spellings of a name share it (Hamheung and Hamhung, Bukcheong and
-    Pukch'ŏng, Onseong and Onsong). ``word`` is already ``normalise_name``d. Used for
-    searching place names, so variants need not be listed by hand."""
-    if not word.isascii():
-        return word
-    for old, new in _VOWELS:
-        word = word.replace(old, new)
-    word = word.replace("ch", "j").replace("sh", "s").translate(_CONSONANTS)
-    return re.sub(r"(.)\1+", r"\1", word)
-
-
 def check_places(path: Path | str = PLACES_PATH) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
     """The gazetteer as points indexed by place_id, and every problem found."""
     shown = str(path)
