@@ -186,6 +186,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--force", action="store_true", help="overwrite an existing file")
     export.set_defaults(func=cmd_export)
 
+    from dashboard.importers import command as importer
+
+    imports = sub.add_parser(
+        "import", help="import incidents from CSV, XLSX, ODS, ACLED, UCDP, GeoJSON, KML, GPKG"
+    )
+    importer.add_arguments(imports)
+    imports.set_defaults(func=importer.run)
+
     from dashboard import bench as benchmark
 
     bench = sub.add_parser(
