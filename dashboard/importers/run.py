@@ -206,7 +206,8 @@ def plan_import(
                             "warning",
                         )
                     )
-    plan.problems.sort(key=_order)
+    plan.problems = sorted(dict.fromkeys(plan.problems), key=_order)  # one "date" cell
+    # fills date_start and date_end: its problem is said once
     bad = _bad_lines(plan.problems)
     if plan.fatal:
         plan.rejected = len(rows) + len(
