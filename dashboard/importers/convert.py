@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 from dashboard.importers import mappings
@@ -191,12 +192,24 @@ def _parse_day(text: str) -> dt.date | None:
             return dt.date.fromisoformat(text[:10])
         except ValueError:
             return None
-    for fmt in ("%d %B %Y", "%d-%B-%Y", "%d %b %Y", "%d-%b-%Y", "%d/%m/%Y", "%d.%m.%Y"):
+    # ACLED's own forms (day first, as its codebook says); never used for other tables.
+    for fmt in ("%d %B %Y", "%d-%B-%Y", "%d %b %Y", "%d-%b-%Y", "%d-%m-%Y", "%d/%m/%Y"):
         try:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
     return None
+
+
+_ISO_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}")
+
+
+def _iso_day(text: str) -> str:
+    """A date-and-time (a spreadsheet's or KML's timestamp) as its day; anything else as is.
+    Other date forms are left for the validator to report: 03/04/2024 is March or April
+    depending on who typed it, so it is never guessed."""
+    found = _ISO_TIME.match(text)
+    return found.group(1) if found else text
 
 
 def _today() -> dt.date:
@@ -522,11 +535,13 @@ def convert_table(table: SourceTable, mapping: dict[str, str]) -> Converted:
             values.setdefault(target, "")
             values[target] = record[index[col]].strip()
             origin[target] = col
-        day = values.pop("date", "")
+        for name in ("date_start", "date_end", "source_date"):
+            values[name] = _iso_day(values[name])
+        day = _iso_day(values.pop("date", ""))
         if "date" in origin:
             for name in ("date_start", "date_end"):
                 if not values[name] and day:
-                    values[name] = day[:10] if _parse_day(day) else day
+                    values[name] = day
                     origin[name] = origin["date"]
             if not values["date_text"] and day:
                 values["date_text"] = day

@@ -104,7 +104,7 @@ class ImportPlan:
 
     path: str
     family: str  # acled, ucdp or table
-    tables: list[SourceTable]
+    columns: list[str]  # the file's own columns (all tables)
     mapping: dict[str, str]  # their column -> our field (table family)
     rows: list[ImportRow]  # every converted row, in file order
     problems: list[Problem]  # every problem, sorted by place in the file
@@ -177,7 +177,8 @@ def plan_import(
         rows += converted.rows
     if family in ("acled", "ucdp"):
         notes.insert(0, f"recognised as {'an ACLED' if family == 'acled' else 'a UCDP GED'} export")
-    plan = ImportPlan(shown, family, tables, proposed, rows, problems, list(dict.fromkeys(notes)))
+    del tables  # the file's cells are no longer needed (a large file should not stay twice)
+    plan = ImportPlan(shown, family, columns, proposed, rows, problems, list(dict.fromkeys(notes)))
     if not plan.fatal:
         found, repeats = _duplicates(rows)
         plan.problems += found
@@ -228,9 +229,7 @@ def commit_import(plan: ImportPlan, store, *, author: str) -> list[str]:
     from dashboard.store.base import Rejected
 
     try:
-        return store.add_incidents(
-            [dict(r.values) for r in plan.new], author=author, action="import"
-        )
+        return store.add_incidents([r.values for r in plan.new], author=author, action="import")
     except Rejected as exc:
         raise Rejected([_locate(p, plan.new) for p in exc.problems]) from None
 
