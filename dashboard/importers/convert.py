@@ -131,19 +131,35 @@ UCDP_SIGNATURE = frozenset(
 FAMILIES = ("acled", "ucdp", "table")
 
 
-@dataclass
+@dataclass(slots=True)
 class ImportRow:
-    """One row of ours, with where it came from."""
+    """One row of ours, with where it came from.
+
+    ``origin`` (our column -> the file's column that gave it) is shared by every row with
+    the same provenance, so a 100,000-row import does not hold 100,000 copies of it: change
+    it only through ``set_origin``.
+    """
 
     shown: str  # the file (and sheet or layer) as problems name it
     line: int
     values: dict[str, str]
     origin: dict[str, str] = field(default_factory=dict)  # our column -> their column
-    meta: dict[str, str] = field(default_factory=dict)  # codes kept for messages
+    code: str = ""  # the file's own type code (ACLED sub_event_type), for messages
 
     def where(self, column: str) -> str:
         """The column to name in a problem about our ``column``: theirs when one gave it."""
         return self.origin.get(column, column)
+
+    def set_origin(self, column: str, their: str, cache: dict) -> None:
+        """Record that ``their`` gave ``column``, sharing the new origin dict through
+        ``cache`` with every other row that makes the same change."""
+        if self.origin.get(column) == their:
+            return
+        key = (id(self.origin), column, their)
+        hit = cache.get(key)
+        if hit is None:
+            hit = cache[key] = (self.origin, {**self.origin, column: their})
+        self.origin = hit[1]
 
 
 @dataclass
@@ -381,7 +397,7 @@ def convert_acled(table: SourceTable) -> Converted:
             "date_note": window[3],
             "internal_notes": "; ".join(x for x in extra if x),
         }
-        rows.append(ImportRow(shown, line, values, dict(origin), {"type": sub}))
+        rows.append(ImportRow(shown, line, values, origin, sub))
     return Converted(rows, problems, "acled")
 
 
@@ -499,7 +515,7 @@ def convert_ucdp(table: SourceTable) -> Converted:
             if get(record, "low") or get(record, "high")
             else "",
         )
-        rows.append(ImportRow(table.shown, line, values, dict(origin)))
+        rows.append(ImportRow(table.shown, line, values, origin))
     return Converted(rows, problems, "ucdp")
 
 
@@ -528,24 +544,21 @@ def convert_table(table: SourceTable, mapping: dict[str, str]) -> Converted:
     used = [(c, t) for c, t in used if t in MAP_TARGETS and claimed.get(t) == c]
     rows: list[ImportRow] = []
     labels = {c.label.lower(): k for k, c in CATEGORIES.items()}
+    base = {target: col for col, target in used}
+    cache: dict = {}
     for record, line in zip(table.records, table.lines, strict=True):
         values = dict.fromkeys(OUR_COLUMNS, "")
-        origin: dict[str, str] = {}
         for col, target in used:
-            values.setdefault(target, "")
             values[target] = record[index[col]].strip()
-            origin[target] = col
+        row = ImportRow(table.shown, line, values, base)
         for name in ("date_start", "date_end", "source_date"):
             values[name] = _iso_day(values[name])
         day = _iso_day(values.pop("date", ""))
-        if "date" in origin:
-            for name in ("date_start", "date_end"):
-                if not values[name] and day:
+        if "date" in base and day:
+            for name in ("date_start", "date_end", "date_text"):
+                if not values[name]:
                     values[name] = day
-                    origin[name] = origin["date"]
-            if not values["date_text"] and day:
-                values["date_text"] = day
-                origin["date_text"] = origin["date"]
+                    row.set_origin(name, base["date"], cache)
         cat = values["category"]
         if cat and cat not in CATEGORIES:
             values["category"] = labels.get(
@@ -554,7 +567,7 @@ def convert_table(table: SourceTable, mapping: dict[str, str]) -> Converted:
         country = values["country"]
         if country and not (len(country) == 2 and country.isupper()):
             values["country"] = mappings.country_code(country) or country
-        rows.append(ImportRow(table.shown, line, values, origin))
+        rows.append(row)
     unused = [c for c in table.columns if c not in dict(used)]
     notes = [f"not imported (no field of ours): {', '.join(unused)}"] if unused else []
     return Converted(rows, problems, "table", notes)
@@ -579,16 +592,18 @@ def finish(converted: Converted, sets: dict[str, str], shown: str) -> Converted:
             problems.append(Problem(shown, None, name, f"--set {name}=...: not a field of ours"))
     sets = {k: v for k, v in sets.items() if k in OUR_COLUMNS}
     need_country: list[ImportRow] = []
+    cache: dict = {}
     for row in converted.rows:
         v = row.values
         for name, value in sets.items():
             if not v.get(name, "").strip():
                 v[name] = value
-                row.origin[name] = f"--set {name}"
+                row.set_origin(name, f"--set {name}", cache)
         if not v["date_text"] and v["date_start"]:
             same = v["date_start"] == v["date_end"] or not v["date_end"]
             v["date_text"] = v["date_start"] if same else f"{v['date_start']} to {v['date_end']}"
-            row.origin.setdefault("date_text", row.origin.get("date_start", "date_start"))
+            if "date_text" not in row.origin:
+                row.set_origin("date_text", row.where("date_start"), cache)
         if not v["country"] and v["latitude"] and v["longitude"]:
             need_country.append(row)
     if need_country:
@@ -614,7 +629,7 @@ def finish(converted: Converted, sets: dict[str, str], shown: str) -> Converted:
     elif converted.family == "acled":
         for row in converted.rows:
             if not row.values["category"]:
-                problems.append(acled_unmapped(row, row.meta.get("type", "")))
+                problems.append(acled_unmapped(row, row.code))
     elif converted.family == "ucdp":
         for row in converted.rows:
             if not row.values["category"]:
@@ -648,10 +663,11 @@ def _countries_from_points(rows: list[ImportRow]) -> None:
         inside = np.zeros(len(rows), dtype=bool)
         inside[ok] = shapely.intersects_xy(geom, lon[ok], lat[ok])
         found[inside & (found == None)] = code  # noqa: E711 - elementwise
+    cache: dict = {}
     for row, code in zip(rows, found, strict=True):
         if code:
             row.values["country"] = code
-            row.origin["country"] = "country (from the point's position)"
+            row.set_origin("country", "country (from the point's position)", cache)
 
 
 def _float(text: str) -> float:

@@ -60,39 +60,55 @@ def read_bytes(path: Path | str, what: str = "file") -> bytes:
     return raw
 
 
-def decode(shown: str, raw: bytes, encoding: str | None = None) -> tuple[str, str]:
-    """(text, encoding used); byte-order marks first, then UTF-8, CP949, Windows-1252."""
+def _decodes(raw: bytes, encoding: str) -> UnicodeDecodeError | None:
+    """Whether ``raw`` is valid in ``encoding``, checked in chunks (no copy of the text)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    chunk = 1 << 20
+    for i in range(0, len(raw), chunk):
+        try:
+            decoder.decode(raw[i : i + chunk], final=i + chunk >= len(raw))
+        except UnicodeDecodeError as exc:
+            return UnicodeDecodeError(exc.encoding, raw, i + exc.start, i + exc.end, exc.reason)
+    return None
+
+
+def detect_encoding(shown: str, raw: bytes, encoding: str | None = None) -> str:
+    """The encoding to read ``raw`` with: byte-order marks first, then UTF-8, CP949,
+    Windows-1252; or UnreadableFile when none fits."""
     if encoding:
         try:
-            return raw.decode(encoding), encoding
-        except (UnicodeDecodeError, LookupError) as exc:
+            err = _decodes(raw, encoding)
+        except LookupError as exc:
             raise UnreadableFile(
-                [Problem(shown, None, None, f"cannot be read as {encoding}: {exc}")]
+                [Problem(shown, None, None, f"unknown encoding {encoding!r}")]
             ) from exc
+        if err is not None:
+            line = raw[: err.start].count(b"\n") + 1
+            raise UnreadableFile(
+                [Problem(shown, line, None, f"cannot be read as {encoding}: {err.reason}")]
+            )
+        return encoding
     if raw.startswith(codecs.BOM_UTF8):
-        try:
-            return raw.decode("utf-8-sig"), "utf-8-sig"
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
+        err = _decodes(raw, "utf-8-sig")
+        if err is not None:
+            line = raw[: err.start].count(b"\n") + 1
             raise UnreadableFile(
                 [Problem(shown, line, None, "starts with a UTF-8 mark but is not UTF-8 text")]
-            ) from exc
+            )
+        return "utf-8-sig"
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return raw.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
+        if _decodes(raw, "utf-16") is not None:
             raise UnreadableFile(
                 [Problem(shown, None, None, "starts with a UTF-16 mark but is not UTF-16 text")]
-            ) from exc
+            )
+        return "utf-16"
     if b"\x00" in raw[:65536]:
         raise UnreadableFile(
             [Problem(shown, None, None, "not a text file (it contains binary data)")]
         )
     for name in ENCODINGS:
-        try:
-            return raw.decode(name), name
-        except UnicodeDecodeError:
-            continue
+        if _decodes(raw, name) is None:
+            return name
     raise UnreadableFile(
         [
             Problem(
@@ -140,19 +156,24 @@ def read_delimited(
     """Every record of a delimited text file, cells as text, lines as a spreadsheet shows."""
     shown = shown or str(path)
     raw = read_bytes(path, "text file")
-    text, used = decode(shown, raw, encoding)
-    del raw
-    delim = delimiter or sniff_delimiter(text)
+    used = detect_encoding(shown, raw, encoding)
+    sample = raw[: 1 << 16].decode(used, errors="ignore")
+    delim = delimiter or sniff_delimiter(sample)
     notes = [
         f"read as {_ENCODING_NAMES.get(used, used)} text, "
         f"{_DELIMITER_NAMES.get(delim, repr(delim))}-separated"
     ]
+    # Decoded as it is parsed: the whole text is never held as one string beside the bytes.
+    stream = io.TextIOWrapper(io.BytesIO(raw), encoding=used, newline="")
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True))
+        records = list(csv.reader(stream, delimiter=delim, strict=True))
     except csv.Error as exc:
         raise UnreadableFile(
             [Problem(shown, None, None, f"not valid delimited text: {exc}")]
         ) from exc
+    finally:
+        stream.close()
+        del raw
     return table_from_records(shown, records, "csv", notes)
 
 

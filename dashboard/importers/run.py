@@ -251,11 +251,12 @@ def _locate(problem: Problem, rows: list[ImportRow]) -> Problem:
 def _override(converted: Converted, table: SourceTable, mapping: dict[str, str]) -> None:
     """--map on an ACLED/UCDP file: the named column replaces the converted field."""
     index = {c: i for i, c in enumerate(table.columns)}
+    cache: dict = {}
     for row, record in zip(converted.rows, table.records, strict=True):
         for their, ours in mapping.items():
             if their in index and ours in row.values:
                 row.values[ours] = record[index[their]].strip()
-                row.origin[ours] = their
+                row.set_origin(ours, their, cache)
 
 
 def _order(p: Problem):
