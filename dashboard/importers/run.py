@@ -309,12 +309,15 @@ def _data_paths(store) -> tuple[Path | None, Path | None]:
     )
 
 
+VALIDATE_CHUNK = 20_000  # rows per validator run: bounds its memory on large imports
+
+
 def validate_rows(rows: list[ImportRow], store) -> list[Problem]:
-    """The project's validator over the rows (as one temporary CSV), each problem put back
+    """The project's validator over the rows (as temporary CSVs of ``VALIDATE_CHUNK`` rows;
+    every check but the duplicate id, done before, is about one row), each problem put back
     at the row's place in its file and named by the file's own column."""
     if not rows:
         return []
-    from dashboard.incidents import check_incidents
     from dashboard.places import load_places
     from dashboard.routes import ROUTE_COLUMNS
     from dashboard.tables import read_table
@@ -323,6 +326,15 @@ def validate_rows(rows: list[ImportRow], store) -> list[Problem]:
     places = load_places(places_path)
     routes, _ = read_table(routes_path, ROUTE_COLUMNS)
     route_ids = set(routes["route_id"]) if routes is not None else None
+    out: list[Problem] = []
+    for first in range(0, len(rows), VALIDATE_CHUNK):
+        out += _validate_chunk(rows[first : first + VALIDATE_CHUNK], places, route_ids)
+    return out
+
+
+def _validate_chunk(rows: list[ImportRow], places, route_ids) -> list[Problem]:
+    from dashboard.incidents import check_incidents
+
     fd, name = tempfile.mkstemp(prefix=".import-check-", suffix=".csv")
     tmp = Path(name)
     try:

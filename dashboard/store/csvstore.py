@@ -30,7 +30,14 @@ from dashboard.store.base import (
     Rejected,
     diff_cells,
 )
-from dashboard.store.csvfile import CsvBytes, append_line, atomic_write, format_new_file, locked
+from dashboard.store.csvfile import (
+    CsvBytes,
+    append_line,
+    append_lines,
+    atomic_write,
+    format_new_file,
+    locked,
+)
 from dashboard.vocab import INCIDENT_COLUMNS, INCIDENT_EXTRA_COLUMNS
 
 NEW_INCIDENT = "new incident"
@@ -258,14 +265,23 @@ class CsvStore:
             finally:
                 if f:
                     f.close()
-            ids = []
-            for row in rows:
-                full = {h: row.get(h, "") for h in header}
-                iid = full["incident_id"].strip()
-                ids.append(iid)
-                self._log(
-                    Change.new(action, "incidents", iid, None, full, author=author, note=note)
-                )
+            ids = [row.get("incident_id", "").strip() for row in rows]
+            # One append and one fsync for the whole batch (a bulk import adds 100,000).
+            append_lines(
+                history_path(path),
+                (
+                    Change.new(
+                        action,
+                        "incidents",
+                        iid,
+                        None,
+                        {h: row.get(h, "") for h in header},
+                        author=author,
+                        note=note,
+                    ).to_json()
+                    for iid, row in zip(ids, rows, strict=True)
+                ),
+            )
         return ids
 
     def update_incident(
