@@ -63,6 +63,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
 
 
+def _print_problems(problems) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr if problem.severity == "error" else sys.stdout)
+
+
 def run(args: argparse.Namespace) -> int:
     from dashboard.store.base import Conflict, Rejected, default_author, open_store
 
@@ -75,11 +80,12 @@ def run(args: argparse.Namespace) -> int:
         sets=dict(args.set),
         layer=args.layer,
         encoding=args.encoding,
+        validate=args.dry_run,  # a real import is validated by the store as it saves
     )
     for note in plan.notes:
         print(f"{args.file}: {note}")
-    for problem in plan.problems:
-        print(problem, file=sys.stderr if problem.severity == "error" else sys.stdout)
+    if plan.fatal or args.dry_run:
+        _print_problems(plan.problems)
     if plan.fatal:
         n = len([p for p in errors(plan.problems) if p.line is None])
         print(
@@ -94,9 +100,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         ids = commit_import(plan, store, author=args.author or default_author())
     except (Rejected, Conflict) as exc:
+        _print_problems(plan.problems)
         for problem in getattr(exc, "problems", []) or [str(exc)]:
             print(problem, file=sys.stderr)
         print(f"nothing was imported into {args.into}.", file=sys.stderr)
         return 1
+    _print_problems(plan.problems)
     print(plan.summary(imported=len(ids)) + (f" into {args.into}" if ids else ""))
     return 0 if plan.rejected == 0 else 1

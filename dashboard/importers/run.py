@@ -133,11 +133,15 @@ def plan_import(
     layer: str | None = None,
     encoding: str | None = None,
     tables: list[SourceTable] | None = None,
+    validate: bool = True,
 ) -> ImportPlan:
     """Read, map and validate ``path`` against what ``store`` holds; writes nothing.
 
     ``mapping`` (their column -> our field, "" to leave a column out) changes the proposed
     mapping; ``sets`` gives a value for a field wherever the file leaves it empty.
+    ``validate=False`` leaves the validator to the store, which runs it anyway when the rows
+    are saved (``commit_import`` then sorts out the rows it rejects): one validation instead
+    of two for a large import. Previews and dry runs validate here.
     """
     shown = str(path)
     sets = dict(sets or {})
@@ -184,7 +188,8 @@ def plan_import(
         plan.problems += found
         bad = _bad_lines(plan.problems)
         candidates = [r for r in rows if (r.shown, r.line) not in bad]
-        plan.problems += validate_rows(candidates, store)
+        if validate:
+            plan.problems += validate_rows(candidates, store)
         bad = _bad_lines(plan.problems)
         valid = [r for r in rows if (r.shown, r.line) not in bad and id(r) not in repeats]
         plan.present += [r for r in rows if id(r) in repeats]
@@ -222,30 +227,54 @@ def plan_import(
 def commit_import(plan: ImportPlan, store, *, author: str) -> list[str]:
     """Save the plan's new rows in one store call (all or none); returns their ids.
 
-    Raises the store's Rejected (with problems pointing back into the file) or Conflict.
+    When the store's validator rejects some rows (a plan made with ``validate=False``),
+    those rows are moved to the plan's problems and rejected count, and the others are
+    saved with one more call. Raises the store's Rejected (problems pointing back into the
+    file) when it refuses for another reason, or Conflict.
     """
     if plan.fatal or not plan.new:
         return []
     from dashboard.store.base import Rejected
 
-    try:
-        return store.add_incidents([r.values for r in plan.new], author=author, action="import")
-    except Rejected as exc:
-        raise Rejected([_locate(p, plan.new) for p in exc.problems]) from None
+    for attempt in range(2):
+        try:
+            return store.add_incidents([r.values for r in plan.new], author=author, action="import")
+        except Rejected as exc:
+            located = [_locate(p, plan.new) for p in exc.problems]
+            at_rows = {i for i, p in enumerate(exc.problems) if _row_index(p, plan.new) is not None}
+            if attempt or len(at_rows) != len(located) or not errors(located):
+                raise Rejected(located) from None
+            bad = {_row_index(p, plan.new) for p in exc.problems}
+            plan.problems = sorted(dict.fromkeys(plan.problems + located), key=_order)
+            plan.rejected += len(bad)
+            plan.new = [r for i, r in enumerate(plan.new) if i not in bad]
+            if not plan.new:
+                return []
+    return []  # pragma: no cover - the loop returns or raises
 
 
-def _locate(problem: Problem, rows: list[ImportRow]) -> Problem:
-    """A store problem about new row N put back at that row's place in the file."""
+def _row_index(problem: Problem, rows: list[ImportRow]) -> int | None:
+    """Which of ``rows`` a store problem is about (its line counts the batch from 1)."""
     if (
         problem.line is not None
         and problem.path.startswith("new incident")
         and 0 < problem.line <= len(rows)
     ):
-        row = rows[problem.line - 1]
-        return dataclasses.replace(
-            problem, path=row.shown, line=row.line, column=row.where(problem.column or "")
-        )
-    return problem
+        return problem.line - 1
+    if problem.path.startswith("new incident") and problem.line is None and len(rows) == 1:
+        return 0
+    return None
+
+
+def _locate(problem: Problem, rows: list[ImportRow]) -> Problem:
+    """A store problem about new row N put back at that row's place in the file."""
+    i = _row_index(problem, rows)
+    if i is None:
+        return problem
+    row = rows[i]
+    return dataclasses.replace(
+        problem, path=row.shown, line=row.line, column=row.where(problem.column or "")
+    )
 
 
 def _override(converted: Converted, table: SourceTable, mapping: dict[str, str]) -> None:
