@@ -285,6 +285,19 @@ def _columns(table: SourceTable, names: list[str]) -> tuple[dict[str, list[str]]
     return out, cols
 
 
+def _shared(make):
+    """``make`` with its results cached by argument, so equal results are one object."""
+    cache: dict = {}
+
+    def get(key):
+        hit = cache.get(key)
+        if hit is None:
+            hit = cache[key] = make(key)
+        return hit
+
+    return get
+
+
 def convert_acled(table: SourceTable) -> Converted:
     """ACLED rows as ours (see README "Importing" for each field).
 
@@ -331,6 +344,9 @@ def convert_acled(table: SourceTable) -> Converted:
     countries: dict[tuple[str, str], str | None] = {}
     for key in set(zip(c["iso"], c["country"], strict=True)):
         countries[key] = mappings.country_from_numeric(key[0]) or mappings.country_code(key[1])
+    # Values many rows share are made once (memory: a 100,000-row extract repeats them).
+    actors = _shared(lambda parts: _join(*parts))
+    outlet = _shared(lambda source: f"{source} (via ACLED)" if source else "")
     rows: list[ImportRow] = []
     for i, line in enumerate(table.lines):
         event_id = c["event_id_cnty"][i]
@@ -375,8 +391,8 @@ def convert_acled(table: SourceTable) -> Converted:
             "date_end": window[1],
             "date_text": window[2],
             "category": mappings.ACLED_SUB_EVENT_CATEGORIES.get(sub) or "",
-            "actors": _join(
-                c["actor1"][i], c["assoc_actor_1"][i], c["actor2"][i], c["assoc_actor_2"][i]
+            "actors": actors(
+                (c["actor1"][i], c["assoc_actor_1"][i], c["actor2"][i], c["assoc_actor_2"][i])
             ),
             "people_count": "",
             "location": c["location"][i],
@@ -388,7 +404,7 @@ def convert_acled(table: SourceTable) -> Converted:
             "route_id": "",
             "summary": notes,
             "source_quote": notes,
-            "source_outlet": f"{source} (via ACLED)" if source else "",
+            "source_outlet": outlet(source),
             "source_title": f"[ACLED event {event_id}]" if event_id else "",
             "source_date": "",
             "source_url": "",

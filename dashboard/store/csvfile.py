@@ -131,9 +131,9 @@ def append_lines(path: Path, lines: Iterable[str]) -> None:
         for line in lines:
             buf += line.encode("utf-8") + b"\n"
             if len(buf) >= 1 << 20:
-                _write_all(fd, buf)
+                _write_all(fd, bytes(buf))  # a copy: no view may pin buf while it is cleared
                 buf.clear()
-        _write_all(fd, buf)
+        _write_all(fd, bytes(buf))
         os.fsync(fd)
     finally:
         os.close(fd)
@@ -141,7 +141,7 @@ def append_lines(path: Path, lines: Iterable[str]) -> None:
         fsync_dir(path.parent)
 
 
-def _write_all(fd: int, data: bytes | bytearray) -> None:
+def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]
