@@ -62,6 +62,31 @@ ACLED_COLUMNS = [
     "tags",
     "timestamp",
 ]
+# The columns the conversion reads (the others are ACLED's codes for its own analyses).
+ACLED_USED = [
+    "event_id_cnty",
+    "event_date",
+    "time_precision",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "actor2",
+    "assoc_actor_2",
+    "iso",
+    "country",
+    "admin1",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
+]
 # The columns that identify an ACLED file (older and newer exports all carry these).
 ACLED_SIGNATURE = frozenset(
     {"event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type", "notes"}
@@ -305,7 +330,7 @@ def convert_acled(table: SourceTable) -> Converted:
     repeats few distinct values, and a 100,000-row file must convert in about a second.
     """
     problems: list[Problem] = []
-    c, cols = _columns(table, ACLED_COLUMNS)
+    c, cols = _columns(table, ACLED_USED)
     shown = table.shown
 
     def their(name: str) -> str:
