@@ -8,7 +8,6 @@ Everything it decides is done by ``dashboard.importers`` (the same plan as
 from __future__ import annotations
 
 import hashlib
-import os
 import tempfile
 from pathlib import Path
 
@@ -30,13 +29,11 @@ DERIVED = {"incident_id", "date_text", "country"}
 
 
 def editing_enabled() -> bool:
-    """Whether editing is switched on. The editor of issue 13 owns the switch; until its
-    helper exists, the environment variable DASHBOARD_EDIT=1 switches editing on."""
-    try:
-        from dashboard.ui.editor import editing_enabled as editor_switch  # issue 13's editor
-    except ImportError:
-        return os.environ.get("DASHBOARD_EDIT", "").strip().lower() in ("1", "true", "yes", "on")
-    return bool(editor_switch())
+    """The editor's switch (DASHBOARD_EDITING=1 or the app's --editing): importing changes
+    the data, so it is on exactly when editing is."""
+    from dashboard.ui.editor import editing_enabled as editor_switch
+
+    return editor_switch()
 
 
 def _saved_upload(uploaded, key: str) -> Path:

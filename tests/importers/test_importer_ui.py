@@ -19,7 +19,8 @@ from dashboard.store.csvstore import CsvStore
 from dashboard.ui.importer import import_panel
 
 store = CsvStore(os.environ["IMPORT_TARGET"])
-ids = import_panel(store, editing=os.environ.get("IMPORT_EDITING") == "1")
+mode = os.environ.get("IMPORT_EDITING")
+ids = import_panel(store, editing=None if mode == "switch" else mode == "1")
 if ids:
     st.write(f"imported {len(ids)}")
 """
@@ -70,6 +71,14 @@ def test_read_only_without_editing(target, monkeypatch):
     at = app()
     assert len(at.file_uploader) == 0
     assert "only when editing is switched on" in at.info[0].value
+
+
+@pytest.mark.parametrize(("switch", "shown"), [("1", True), ("", False)])
+def test_follows_the_editors_switch(target, monkeypatch, switch, shown):
+    monkeypatch.setenv("IMPORT_EDITING", "switch")
+    monkeypatch.setenv("DASHBOARD_EDITING", switch)
+    at = app()
+    assert (len(at.file_uploader) == 1) is shown
 
 
 def test_acled_upload_shows_the_bad_row_then_imports_the_rest(target):
