@@ -8,6 +8,7 @@ Everything it decides is done by ``dashboard.importers`` (the same plan as
 from __future__ import annotations
 
 import hashlib
+import re
 import tempfile
 from pathlib import Path
 
@@ -26,6 +27,15 @@ PREVIEW_ROWS = 50
 PROBLEM_ROWS = 500
 # Required fields the importer derives when nothing gives them (see convert.finish).
 DERIVED = {"incident_id", "date_text", "country"}
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(text: object) -> str:
+    """File contents (column names, cells in messages) shown as text, never as Markdown:
+    a column named ``![x](http://…)`` must not fetch an image into an offline app."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
 
 
 def editing_enabled() -> bool:
@@ -133,7 +143,7 @@ def import_panel(store, *, editing: bool | None = None, key: str = "importer") -
         tables = read_tables(path, fmt, layer=layer)
     except UnreadableFile as exc:
         for problem in exc.problems:
-            st.error(str(problem).replace(str(path), shown))
+            st.error(plain(str(problem).replace(str(path), shown)))
         return None
     columns = list(dict.fromkeys(c for t in tables for c in t.columns))
     family = fmt if fmt in ("acled", "ucdp") else detect_family(columns)
@@ -151,10 +161,10 @@ def import_panel(store, *, editing: bool | None = None, key: str = "importer") -
             options = [LEAVE_OUT, *MAP_TARGETS]
             default = proposed.get(col, LEAVE_OUT)
             chosen = grid[i % 3].selectbox(
-                f"{col}",
+                plain(col),
                 options,
                 index=options.index(default),
-                help=f"First value: {sample[:80]!r}" if sample else None,
+                help=plain(f"First value: {sample[:80]!r}") if sample else None,
                 key=f"{key}-map-{i}-{col}",
             )
             mapping[col] = "" if chosen == LEAVE_OUT else chosen
@@ -203,7 +213,7 @@ def import_panel(store, *, editing: bool | None = None, key: str = "importer") -
     else:
         plan = cached[1]
     for note in plan.notes:
-        st.caption(note)
+        st.caption(plain(note))
     st.markdown("**Preview** (as it would be stored)")
     preview = pd.DataFrame(
         [
@@ -253,7 +263,7 @@ def import_panel(store, *, editing: bool | None = None, key: str = "importer") -
             ids = commit_import(plan, store, author=author.strip() or default_author())
         except (Rejected, Conflict) as exc:
             for problem in getattr(exc, "problems", None) or [exc]:
-                st.error(str(problem).replace(str(path), shown))
+                st.error(plain(str(problem).replace(str(path), shown)))
             st.error("Nothing was imported.")
             return None
         st.session_state.pop(f"{key}-plan", None)

@@ -138,3 +138,17 @@ def test_my_maps_kml_asks_for_what_it_lacks(target):
     assert [r["location"] for r in rows] == ["온성 Onsong", "Kunming"]
     assert {r["category"] for r in rows} == {"arrest"}
     assert {r["source_outlet"] for r in rows} == {"Newsroom map"}
+
+
+def test_file_contents_are_never_markdown(target):
+    hostile = "![x](http://example.org/x.png)"
+    at = app()
+    data = f"{hostile},latitude\n:red[boom],1\n".encode()
+    at.file_uploader[0].set_value(("hostile.csv", data, "text/csv"))
+    at.run()
+    assert not at.exception, at.exception
+    labels = [s.label for s in at.selectbox]
+    assert hostile not in labels
+    assert r"\!\[x\]\(http\://example\.org/x\.png\)" in labels
+    notes = " ".join(c.value for c in at.caption)
+    assert "](http" not in notes
