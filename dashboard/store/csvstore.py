@@ -17,6 +17,7 @@ import json
 import math
 import os
 import tempfile
+import uuid
 from pathlib import Path
 
 from dashboard import DEFAULT_INCIDENTS
@@ -29,6 +30,7 @@ from dashboard.store.base import (
     NotFound,
     Rejected,
     diff_cells,
+    utc_now,
 )
 from dashboard.store.csvfile import (
     CsvBytes,
@@ -271,7 +273,7 @@ class CsvStore:
     ) -> list[str]:
         # Rows of text are used as given (a bulk import passes 100,000: no second copy).
         rows = [
-            r if all(type(v) is str for v in r.values()) else {k: _text(v) for k, v in r.items()}
+            r if set(map(type, r.values())) <= {str} else {k: _text(v) for k, v in r.items()}
             for r in rows
         ]
         if not rows:
@@ -296,18 +298,22 @@ class CsvStore:
                 if f:
                     f.close()
             ids = [row.get("incident_id", "").strip() for row in rows]
-            # One append and one fsync for the whole batch (a bulk import adds 100,000).
+            # One append and one fsync for the whole batch (a bulk import adds 100,000),
+            # every change stamped with the batch's one time.
+            at = utc_now()
             append_lines(
                 history_path(path),
                 (
-                    Change.new(
+                    Change(
+                        uuid.uuid4().hex,
+                        at,
+                        author,
                         action,
                         "incidents",
                         iid,
                         None,
                         _compact({h: row.get(h, "") for h in header}),  # as _log keeps it
-                        author=author,
-                        note=note,
+                        note,
                     ).to_json()
                     for iid, row in zip(ids, rows, strict=True)
                 ),
