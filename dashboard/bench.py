@@ -699,6 +699,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="only the place finder and saving figures (at the largest size)",
     )
     parser.add_argument(
+        "--import-only",
+        action="store_true",
+        help="only the import of a synthetic ACLED extract (at the largest size)",
+    )
+    parser.add_argument(
         "--baseline-limit",
         type=float,
         default=BASELINE_LIMIT_S,
@@ -726,6 +731,15 @@ def run(args: argparse.Namespace) -> int:
         "sizes": {},
     }
     try:
+        if args.import_only:
+            from dashboard import bench_import
+
+            _progress(f"{max(sizes):,}-row ACLED extract: import")
+            report["import"] = bench_import.measure(max(sizes), folder)
+            print(bench_import.format_section(report["import"]))
+            if args.json:
+                Path(args.json).write_text(json.dumps(report, indent=2, default=str))
+            return 0
         previous: tuple[int, float] | None = None
         for n in [] if args.editing_only else sizes:
             entry: dict = {"size": n}
@@ -784,6 +798,10 @@ def run(args: argparse.Namespace) -> int:
             return 0
         if not args.no_browser:
             report["browser"] = _browser(folder, sizes, args.repeats)
+        from dashboard import bench_import
+
+        _progress(f"{max(sizes):,}-row ACLED extract: import")
+        report["import"] = bench_import.measure(max(sizes), folder)
         report["machine"]["load_average_end"] = os.getloadavg()
         report["checks"] = _checks(report)
     finally:
@@ -793,6 +811,10 @@ def run(args: argparse.Namespace) -> int:
         from dashboard import bench_edit
 
         text += "\n" + bench_edit.format_section(report["editing"])
+    if "import" in report:
+        from dashboard import bench_import
+
+        text += "\n" + bench_import.format_section(report["import"])
     print(text)
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")

@@ -189,6 +189,14 @@ def build_parser() -> argparse.ArgumentParser:
     add_store_parsers(sub, _add_data_args)
     add_places_parser(sub, _add_data_args)
 
+    from dashboard.importers import command as importer
+
+    imports = sub.add_parser(
+        "import", help="import incidents from CSV, XLSX, ODS, ACLED, UCDP, GeoJSON, KML, GPKG"
+    )
+    importer.add_arguments(imports)
+    imports.set_defaults(func=importer.run)
+
     from dashboard import bench as benchmark
 
     bench = sub.add_parser(

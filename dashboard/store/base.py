@@ -15,7 +15,7 @@ import datetime as dt
 import json
 import os
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -114,7 +114,10 @@ class Change:
         return Change(uuid.uuid4().hex, utc_now(), author, action, table, key, before, after, note)
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+        # The same JSON as json.dumps(asdict(self)), without asdict's deep copy of both rows
+        # (which made a 100,000-row import spend minutes here).
+        data = {name: getattr(self, name) for name in _CHANGE_FIELDS}
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     @staticmethod
     def from_json(text: str) -> Change:
