@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from dashboard import DEFAULT_INCIDENTS, REPO_DIR
 
 SEEDS_DIR = REPO_DIR.parent / "shared" / "seeds"
+_DB_NUMBERS = itertools.count(1)
 
 
 def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -54,3 +56,20 @@ def app_server():
 
     with AppServer() as server:
         yield server.url
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL + PostGIS cluster for this test session (see tests/pgcluster.py)."""
+    from tests.pgcluster import Cluster
+
+    with Cluster("template_dashboard") as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def pg_url(pg_cluster, request) -> str:
+    """The URL of a new, empty PostGIS database in the throwaway cluster (one per test)."""
+    n = next(_DB_NUMBERS)
+    name = f"t{n}_{''.join(c for c in request.node.name.lower() if c.isalnum())[:40]}"
+    return pg_cluster.create_database(name, template="template_dashboard")
