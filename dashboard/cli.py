@@ -203,6 +203,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_db_parser(sub)
 
+    from dashboard.accounts.cli import add_users_parser
+
+    add_users_parser(sub)
+
     from dashboard import bench as benchmark
 
     bench = sub.add_parser(

@@ -134,6 +134,13 @@ class PostgisStore:
 
     # --- connections ---------------------------------------------------------------------
 
+    def close(self) -> None:
+        """Close this process's connections to the database (they reopen when needed)."""
+        with _ENGINES_LOCK:
+            engine = _ENGINES.pop(self.url, None)
+        if engine is not None:
+            engine.dispose()
+
     @contextlib.contextmanager
     def _tx(self) -> Iterator[sa.Connection]:
         """A transaction; database trouble becomes one clear DatabaseUnavailable line."""

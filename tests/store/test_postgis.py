@@ -25,13 +25,14 @@ FILES = {"incidents": DEFAULT_INCIDENTS, "routes": ROUTES_PATH, "places": PLACES
 
 
 @pytest.fixture
-def store(pg_url) -> PostgisStore:
+def store(pg_url):
     """A database loaded with the shipped files."""
     s = PostgisStore(pg_url)
     s.init()
     counts, problems = s.load_files(DEFAULT_INCIDENTS, ROUTES_PATH, PLACES_PATH, author="loader")
     assert counts is not None, problems
-    return s
+    yield s
+    s.close()
 
 
 def new_row(n: int) -> dict[str, str]:
@@ -133,14 +134,18 @@ def test_unreachable_database_one_clear_line(tmp_path):
     from tests.pgcluster import free_port
 
     url = f"postgresql://editor:s3cret-pw@127.0.0.1:{free_port()}/newsroom"
-    for args in (("validate",), ("db", "init"), ("export", "--format", "csv", "--out", "x.csv")):
-        r = cli(*args, url=url)
-        assert r.returncode == 1, r
-        assert "Traceback" not in r.stderr and "s3cret-pw" not in r.stderr + r.stdout
-        assert "'newsroom' on 127.0.0.1" in r.stderr, r.stderr
-        assert len(r.stderr.strip().splitlines()) == 1, r.stderr
-    with pytest.raises(DatabaseUnavailable, match="'newsroom' on 127.0.0.1"):
-        PostgisStore(url).data_version()
+    r = cli("validate", url=url)
+    assert r.returncode == 1, r
+    assert "Traceback" not in r.stderr and "s3cret-pw" not in r.stderr + r.stdout
+    assert "'newsroom' on 127.0.0.1" in r.stderr, r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+    store = PostgisStore(url)
+    for call in (store.data_version, store.load, store.init, lambda: store.get_incident("x")):
+        with pytest.raises(DatabaseUnavailable) as err:
+            call()
+        message = str(err.value)
+        assert "'newsroom' on 127.0.0.1" in message and "s3cret-pw" not in message
+        assert "\n" not in message
 
 
 def test_database_without_tables_says_run_init(pg_url):
@@ -309,3 +314,18 @@ def test_add_place_and_route_leg(store):
     dataset, problems = store.load()
     assert problems == [] and "R-TEST" in set(dataset.routes.route_id)
     assert [c.action for c in store.history("R-TEST#1", table="routes")] == ["add"]
+
+
+def test_misconfigured_url_names_the_problem_not_the_password(pg_cluster):
+    wrong_db = pg_cluster.admin_url("no_such_db").replace("postgres@", "postgres:pw-123@")
+    with pytest.raises(DatabaseUnavailable) as err:
+        PostgisStore(wrong_db).data_version()
+    assert "'no_such_db' on 127.0.0.1" in str(err.value)
+    assert "does not exist" in str(err.value) and "pw-123" not in str(err.value)
+    for url, words in (
+        ("not a url", "not a database URL"),
+        ("mysql://u:pw-123@h/db", "must be a postgresql:// URL"),
+    ):
+        with pytest.raises(DatabaseUnavailable, match=words) as err:
+            PostgisStore(url).data_version()
+        assert "pw-123" not in str(err.value)
