@@ -28,6 +28,10 @@ def write_rows(path: Path, header: list[str], rows: list[dict[str, str]]) -> Pat
     return path
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: long-running (e.g. the database load test)")
+
+
 @pytest.fixture
 def curated() -> tuple[list[str], list[dict[str, str]]]:
     """The shipped incidents as a header and a list of row dicts (copies, safe to edit)."""
@@ -60,8 +64,8 @@ def app_server():
 
 @pytest.fixture(scope="session")
 def pg_cluster():
-    """A throwaway PostgreSQL + PostGIS cluster for this test session (see tests/pgcluster.py)."""
-    from tests.pgcluster import Cluster
+    """A throwaway PostgreSQL + PostGIS cluster for this test session (see dashboard/store/pgcluster.py)."""
+    from dashboard.store.pgcluster import Cluster
 
     with Cluster("template_dashboard") as cluster:
         yield cluster

@@ -273,34 +273,15 @@ class PostgisStore:
         categories: list[str] | None = None,
         bbox: tuple[float, float, float, float] | None = None,
     ) -> list[str]:
-        """Ids of the incidents in a date window, categories and box, in the database
-        (the indexes on window and geometry): what a viewer's filter asks."""
+        """Ids of the incidents in a date window, categories and box, in file order, found
+        by the database with its indexes on window and geometry: what a viewer's filter asks."""
         import sqlalchemy as sa
 
-        where, params = [], {}
-        window = []
-        if start:
-            window.append("window_end >= CAST(:start AS date)")
-            params["start"] = start
-        if end:
-            window.append("window_start <= CAST(:end AS date)")
-            params["end"] = end
-        if window:
-            dated = " AND ".join(window)
-            where.append(f"(({dated}) OR window_start IS NULL)" if include_undated else dated)
-        elif not include_undated:
-            where.append("window_start IS NOT NULL")
-        if categories:
-            where.append("category = ANY(:cats)")
-            params["cats"] = list(categories)
-        if bbox:
-            where.append("geom && ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326)")
-            params.update(zip(("x0", "y0", "x1", "y1"), bbox, strict=True))
-        sql = "SELECT incident_id FROM incidents"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
+        sql, params = filter_query(
+            start=start, end=end, include_undated=include_undated, categories=categories, bbox=bbox
+        )
         with self._tx() as con:
-            return [r[0] for r in con.execute(sa.text(sql + " ORDER BY position"), params)]
+            return [r[0] for r in con.execute(sa.text(sql), params)]
 
     # --- history -------------------------------------------------------------------------
 
@@ -357,12 +338,19 @@ class PostgisStore:
     # --- validation ----------------------------------------------------------------------
 
     def _places(self, con):
-        """The validated gazetteer from the database (cached while the data is unchanged)."""
+        """The validated gazetteer from the database (cached while the places are unchanged)."""
         import sqlalchemy as sa
 
         from dashboard.places import check_places
 
-        version = str(con.execute(sa.text("SELECT data_version FROM dashboard_meta")).scalar())
+        version = str(
+            con.execute(
+                sa.text(
+                    "SELECT count(*), coalesce(max(position), 0), coalesce(sum(version), 0)"
+                    " FROM places"
+                )
+            ).one()
+        )  # changes only when the gazetteer does, not at every save of an incident
         if self._places_cache and self._places_cache[0] == version:
             return self._places_cache[1]
         header = self.header("places", con)
@@ -835,6 +823,42 @@ class PostgisStore:
 
 
 # --- helpers -----------------------------------------------------------------------------
+
+
+def filter_query(
+    *,
+    start: str | None = None,
+    end: str | None = None,
+    include_undated: bool = True,
+    categories: list[str] | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+) -> tuple[str, dict]:
+    """SQL and parameters selecting incident_id for the filters the app offers: incidents
+    whose own window overlaps [start, end] (undated ones optionally), of the categories,
+    inside the box (lon_min, lat_min, lon_max, lat_max)."""
+    where, params = [], {}
+    window = []
+    if start:
+        window.append("window_end >= CAST(:start AS date)")
+        params["start"] = start
+    if end:
+        window.append("window_start <= CAST(:end AS date)")
+        params["end"] = end
+    if window:
+        dated = " AND ".join(window)
+        where.append(f"(({dated}) OR window_start IS NULL)" if include_undated else dated)
+    elif not include_undated:
+        where.append("window_start IS NOT NULL")
+    if categories:
+        where.append("category = ANY(:cats)")
+        params["cats"] = list(categories)
+    if bbox:
+        where.append("geom && ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326)")
+        params.update(zip(("x0", "y0", "x1", "y1"), bbox, strict=True))
+    sql = "SELECT incident_id FROM incidents"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    return sql + " ORDER BY position", params
 
 
 def _sql_str(text: str) -> str:

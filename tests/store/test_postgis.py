@@ -1,4 +1,4 @@
-"""The PostGIS store against a real throwaway PostgreSQL cluster (tests/pgcluster.py)."""
+"""The PostGIS store against a real throwaway PostgreSQL cluster (dashboard/store/pgcluster.py)."""
 
 from __future__ import annotations
 
@@ -131,7 +131,7 @@ def test_cli_load_refuses_invalid_files_with_the_usual_messages(store, mutated):
 
 
 def test_unreachable_database_one_clear_line(tmp_path):
-    from tests.pgcluster import free_port
+    from dashboard.store.pgcluster import free_port
 
     url = f"postgresql://editor:s3cret-pw@127.0.0.1:{free_port()}/newsroom"
     r = cli("validate", url=url)
