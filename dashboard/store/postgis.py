@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import dataclasses
+import hashlib
 import io
 import json
 import os
@@ -233,21 +234,66 @@ class PostgisStore:
         return dict(zip(header, row, strict=True)) if row is not None else None
 
     def _write_csv_files(self, folder: Path) -> dict[str, Path]:
-        """The three tables as CSV files in ``folder`` (COPY: fast even at 100,000 rows)."""
-        paths = {}
+        """The three tables as CSV files in ``folder`` (COPY: fast even at 100,000 rows),
+        read in one snapshot so they agree with each other."""
         with self._tx() as con:
-            raw = con.connection.driver_connection
-            for table in ("places", "incidents", "routes"):
-                header = self.header(table, con)
-                path = folder / f"{table}.csv"
-                select = self._select(table, header)
-                with open(path, "wb") as out, raw.cursor() as cur:
-                    out.write((",".join(_csv_cell(h) for h in header) + "\n").encode())
-                    with cur.copy(f"COPY ({select}) TO STDOUT WITH (FORMAT csv)") as copy:
-                        for chunk in copy:
-                            out.write(chunk)
-                paths[table] = path
-        return paths
+            con.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            return {
+                table: self._copy_out(con, table, folder / f"{table}.csv")
+                for table in ("places", "incidents", "routes")
+            }
+
+    def write_table_csv(self, table: str, path: Path) -> Path:
+        """One table as a CSV file for reading (e.g. the gazetteer for the place finder)."""
+        with self._tx() as con:
+            return self._copy_out(con, table, path)
+
+    @property
+    def places_path(self) -> Path:
+        """The gazetteer as a CSV file, for code that reads places from a file (the place
+        finder, the editor): rewritten only when the places table changes."""
+        import sqlalchemy as sa
+
+        with self._tx() as con:
+            stamp = con.execute(
+                sa.text(
+                    "SELECT count(*), coalesce(max(position), 0), coalesce(sum(version), 0)"
+                    " FROM places"
+                )
+            ).one()
+            folder = Path(tempfile.gettempdir()) / f"dashboard-db-{os.getuid()}"
+            folder.mkdir(mode=0o700, exist_ok=True)
+            key = hashlib.sha256(repr((self.where, tuple(stamp))).encode()).hexdigest()[:16]
+            path = folder / f"places-{key}.csv"
+            if not path.exists():
+                tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+                self._copy_out(con, "places", tmp)
+                os.replace(tmp, path)
+        return path
+
+    def validate_incidents(
+        self, rows: list[dict[str, str]], header: list[str] | None = None
+    ) -> list[Problem]:
+        """What saving the rows would be refused for, in the validator's words (nothing is
+        written): for live checks in a form."""
+        rows = [{k: _text(v) for k, v in r.items()} for r in rows]
+        with self._tx() as con:
+            try:
+                self._validate_incidents(con, rows, header or self.header("incidents", con))
+            except Rejected as exc:
+                return exc.problems
+        return []
+
+    def _copy_out(self, con, table: str, path: Path) -> Path:
+        header = self.header(table, con)
+        select = self._select(table, header)
+        raw = con.connection.driver_connection
+        with open(path, "wb") as out, raw.cursor() as cur:
+            out.write((",".join(_csv_cell(h) for h in header) + "\n").encode())
+            with cur.copy(f"COPY ({select}) TO STDOUT WITH (FORMAT csv)") as copy:
+                for chunk in copy:
+                    out.write(chunk)
+        return path
 
     def load(self) -> tuple[Dataset | None, list[Problem]]:
         """The dataset through the same validator as files, so it is exactly what the
@@ -301,7 +347,7 @@ class PostgisStore:
             rows = con.execute(sa.text(sql + " ORDER BY change_id"), params).all()
         return [_change(r) for r in rows]
 
-    def change(self, change_id: str) -> Change:
+    def change(self, change_id: str, *, table: str | None = None) -> Change:
         import sqlalchemy as sa
 
         if not str(change_id).isdigit():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -329,3 +330,29 @@ def test_misconfigured_url_names_the_problem_not_the_password(pg_cluster):
         with pytest.raises(DatabaseUnavailable, match=words) as err:
             PostgisStore(url).data_version()
         assert "pw-123" not in str(err.value)
+
+
+def test_cli_add_and_places_search_use_the_database(store, tmp_path):
+    row = tmp_path / "row.json"
+    row.write_text(json.dumps(new_row(7)), encoding="utf-8")
+    r = cli("add", "--json", str(row), url=store.url)
+    assert r.returncode == 0 and "added TEST-007" in r.stdout, r.stderr
+    assert store.get_incident("TEST-007")["summary"] == "Synthetic test incident 7"
+    assert DEFAULT_INCIDENTS.read_bytes().count(b"TEST-007") == 0  # the files are untouched
+    r = cli("add", "--json", str(row), url=store.url)
+    assert r.returncode == 1 and "duplicate id 'TEST-007'" in r.stderr, r.stderr
+    _, places = read_rows(PLACES_PATH)
+    store.add_place(dict(places[1], place_id="db_only_place", name="Dbonly"), author="ed")
+    r = cli("places", "search", "Dbonly", "--json", url=store.url)
+    assert r.returncode == 0 and "db_only_place" in r.stdout, r.stderr
+
+
+def test_validate_incidents_reports_without_writing(store):
+    bad = new_row(3) | {"confidence": "maybe"}
+    problems = store.validate_incidents([bad])
+    assert [str(p) for p in problems] == [
+        "new incident: confidence: unknown confidence 'maybe' (expected one of "
+        "confirmed, reported, unconfirmed)"
+    ]
+    assert store.validate_incidents([new_row(4)]) == []
+    assert store.get_incident("TEST-004") is None
