@@ -89,7 +89,7 @@ def _viewer(url: str, k: int, barrier, seconds: float, out, pause: float = 0.2) 
             sql, params = filter_query(**filters)
             with engine.begin() as con:  # one snapshot: the query and its recount
                 t = time.perf_counter()
-                ids = [r[0] for r in con.execute(sa.text(sql), params)]
+                ids = [r[0] for r in con.exec_driver_sql(sql, params)]
                 result["queries"].append(time.perf_counter() - t)
                 rows = con.execute(
                     sa.text("SELECT incident_id, category, window_start, window_end FROM incidents")

@@ -106,8 +106,11 @@ CREATE TABLE incidents (
   CHECK (window_start IS NOT NULL OR btrim(date_note) <> '')
 );
 CREATE INDEX incidents_geom_idx ON incidents USING gist (geom);
-CREATE INDEX incidents_window_idx ON incidents (window_start, window_end);
-CREATE INDEX incidents_category_idx ON incidents (category);
+-- The viewers' filter (window, category) is answered from these two alone.
+CREATE INDEX incidents_window_idx ON incidents (window_start, window_end)
+  INCLUDE (category, position, incident_id);
+CREATE INDEX incidents_category_idx ON incidents (category, window_start)
+  INCLUDE (window_end, position, incident_id);
 CREATE INDEX incidents_position_idx ON incidents (position);
 
 CREATE TABLE routes (

@@ -70,9 +70,29 @@ def test_init_is_idempotent(pg_url):
 
 
 def test_load_then_dump_gives_the_same_bytes(store, tmp_path):
+    assert store.load_timings["copy_incidents_fast"] is True  # PostgreSQL read the file itself
     written = store.dump(tmp_path)
     for table, src in FILES.items():
         assert written[table].read_bytes() == Path(src).read_bytes(), table
+
+
+def test_dump_keeps_bom_and_crlf_on_the_fast_path(pg_url, tmp_path):
+    header, rows = read_rows(DEFAULT_INCIDENTS)
+    src = tmp_path / "in.csv"
+    with open(src, "w", newline="", encoding="utf-8-sig") as f:
+        csv.DictWriter(f, fieldnames=header, lineterminator="\r\n").writerows(
+            [dict(zip(header, header, strict=True)), *rows]
+        )
+    s = PostgisStore(pg_url)
+    s.init()
+    assert s.load_files(src, ROUTES_PATH, PLACES_PATH, author="t")[0]
+    assert s.load_timings["copy_incidents_fast"] is True
+    out = tmp_path / "out"
+    out.mkdir()
+    s.dump(out)
+    assert (out / "incidents.csv").read_bytes() == src.read_bytes()
+    assert s.get_incident(rows[3]["incident_id"]) == rows[3]
+    s.close()
 
 
 def test_dump_keeps_bom_crlf_and_unknown_columns(pg_url, tmp_path):
@@ -87,6 +107,7 @@ def test_dump_keeps_bom_crlf_and_unknown_columns(pg_url, tmp_path):
     s.init()
     counts, problems = s.load_files(src, ROUTES_PATH, PLACES_PATH, author="t")
     assert counts and any("unknown column" in p.message for p in problems)
+    assert s.load_timings["copy_incidents_fast"] is False  # the extra column goes to `extra`
     out = tmp_path / "out"
     out.mkdir()
     s.dump(out)
