@@ -37,8 +37,9 @@ def free_port() -> int:
 class Cluster:
     """``with Cluster() as c: c.url`` is a SQLAlchemy URL of an empty PostGIS database."""
 
-    def __init__(self, database: str = "dashboard_test"):
+    def __init__(self, database: str = "dashboard_test", durable: bool = False):
         self.database = database
+        self.durable = durable  # fsync on, as a real server; off makes tests faster
         self.bin = pg_bin_dir()
         if self.bin is None:
             raise RuntimeError("PostgreSQL is not installed (make test installs it)")
@@ -71,7 +72,7 @@ class Cluster:
             self.port = free_port()
             options = (
                 f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 "
-                "-c fsync=off -c max_connections=100"
+                f"-c fsync={'on' if self.durable else 'off'} -c max_connections=100"
             )
             self._run(
                 self.bin / "pg_ctl", "-D", data, "-o", options, "-l", self.dir / "log", "-w",
@@ -83,6 +84,13 @@ class Cluster:
             self.__exit__(None, None, None)
             raise
         return self
+
+    def postmaster_pid(self) -> int | None:
+        """The server's process id (from postmaster.pid), for CPU accounting."""
+        try:
+            return int((self.dir / "data" / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError, TypeError):
+            return None
 
     def create_database(self, name: str, template: str | None = None) -> str:
         """A new database with PostGIS (a copy of ``template`` when given); returns its URL."""
