@@ -91,6 +91,8 @@ def describe_url(url: str) -> str:
 
 
 _ENGINES: dict[str, object] = {}
+# The validated gazetteer per database URL and places stamp (the app makes a store per rerun).
+_PLACES_CACHE: dict[str, tuple[str, object]] = {}
 _ENGINES_LOCK = threading.Lock()
 
 
@@ -132,7 +134,6 @@ class PostgisStore:
         self._password = None
         with contextlib.suppress(DatabaseUnavailable):
             self._password = engine_url(url).password
-        self._places_cache: tuple[str, object] | None = None
 
     # --- connections ---------------------------------------------------------------------
 
@@ -396,8 +397,9 @@ class PostgisStore:
                 )
             ).one()
         )  # changes only when the gazetteer does, not at every save of an incident
-        if self._places_cache and self._places_cache[0] == version:
-            return self._places_cache[1]
+        cached = _PLACES_CACHE.get(self.url)
+        if cached and cached[0] == version:
+            return cached[1]
         header = self.header("places", con)
         rows = [tuple(r) for r in con.execute(sa.text(self._select("places", header)))]
         with tempfile.TemporaryDirectory(prefix="dashboard-db-") as tmp:
@@ -407,7 +409,7 @@ class PostgisStore:
             raise Rejected(
                 [dataclasses.replace(p, path=f"places ({self.where})") for p in errors(problems)]
             )
-        self._places_cache = (version, places)
+        _PLACES_CACHE[self.url] = (version, places)
         return places
 
     def _validate_incidents(self, con, rows: list[dict[str, str]], header: list[str]) -> None:
