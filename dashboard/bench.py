@@ -694,6 +694,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium timings")
     parser.add_argument(
+        "--editing-only",
+        action="store_true",
+        help="only the place finder and saving figures (at the largest size)",
+    )
+    parser.add_argument(
         "--baseline-limit",
         type=float,
         default=BASELINE_LIMIT_S,
@@ -722,7 +727,7 @@ def run(args: argparse.Namespace) -> int:
     }
     try:
         previous: tuple[int, float] | None = None
-        for n in sizes:
+        for n in [] if args.editing_only else sizes:
             entry: dict = {"size": n}
             start = time.perf_counter()
             data = write_synthetic(folder, n)
@@ -766,6 +771,17 @@ def run(args: argparse.Namespace) -> int:
                     entry["baseline_map_cpu_s"] = base * n / previous[0]
                     entry["ratio_cpu"] = entry["baseline_map_cpu_s"] / entry["map_cpu_s"]
             report["sizes"][str(n)] = entry
+        from dashboard import bench_edit
+
+        _progress(f"{max(sizes):,} incidents: place finder and saving")
+        last = write_synthetic(folder, max(sizes)) if args.editing_only else data
+        report["editing"] = bench_edit.run(folder, sizes, last)
+        if args.editing_only:
+            report["machine"]["load_average_end"] = os.getloadavg()
+            print(bench_edit.format_section(report["editing"]))
+            if args.json:
+                Path(args.json).write_text(json.dumps(report, indent=2, default=str))
+            return 0
         if not args.no_browser:
             report["browser"] = _browser(folder, sizes, args.repeats)
         report["machine"]["load_average_end"] = os.getloadavg()
@@ -773,6 +789,10 @@ def run(args: argparse.Namespace) -> int:
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     text = format_report(report)
+    if "editing" in report:
+        from dashboard import bench_edit
+
+        text += "\n" + bench_edit.format_section(report["editing"])
     print(text)
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")

@@ -11,13 +11,12 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from dashboard import DEFAULT_INCIDENTS
 from dashboard.cells import parse_date
 from dashboard.dataset import Dataset, check_dataset
 from dashboard.places import PLACES_PATH
-from dashboard.problems import Problem, errors
+from dashboard.problems import errors
 from dashboard.routes import ROUTES_PATH
 from dashboard.vocab import CATEGORIES, PRECISIONS
 
@@ -96,68 +95,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return 1
     print("\n".join(summary_lines(dataset)))
     print("OK")
-    return 0
-
-
-def read_json_rows(path: str) -> tuple[list[dict[str, str]] | None, list[Problem]]:
-    """Rows from a JSON file holding one object of column values (or a list of them)."""
-    import json
-
-    from dashboard.store.csvstore import _text
-
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        return None, [Problem(path, None, None, f"cannot be read: {exc.strerror or exc}")]
-    except UnicodeDecodeError:
-        return None, [Problem(path, None, None, "not UTF-8 text")]
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return None, [Problem(path, exc.lineno, None, f"not valid JSON: {exc.msg}")]
-    items = data if isinstance(data, list) else [data]
-    rows, problems = [], []
-    for i, item in enumerate(items):
-        shown = path if len(items) == 1 else f"{path} item {i + 1}"
-        if not isinstance(item, dict):
-            problems.append(Problem(shown, None, None, "expected a JSON object of column values"))
-            continue
-        for key, value in item.items():
-            if isinstance(value, dict | list):
-                problems.append(Problem(shown, None, key, "expected text or a number"))
-        rows.append({str(k): _text(v) for k, v in item.items()})
-    if not items:
-        problems.append(Problem(path, None, None, "no incident in the file"))
-    return (rows if not problems else None), problems
-
-
-def cmd_add(args: argparse.Namespace) -> int:
-    import dataclasses
-
-    from dashboard.store import open_store
-    from dashboard.store.base import Rejected, default_author
-    from dashboard.store.csvstore import NEW_INCIDENTS
-
-    rows, problems = read_json_rows(args.json)
-    if rows is None:
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        print("nothing was added.", file=sys.stderr)
-        return 1
-    store = open_store(args.incidents, args.routes, args.places)  # the database when set
-    try:
-        ids = store.add_incidents(rows, author=args.author or default_author())
-    except Rejected as exc:
-        for p in exc.problems:
-            if p.path == NEW_INCIDENTS and p.line is not None:
-                p = dataclasses.replace(p, path=f"{args.json} item {p.line}", line=None)
-            elif p.path.startswith("new incident"):
-                p = dataclasses.replace(p, path=args.json)
-            print(p, file=sys.stderr)
-        n = len(exc.problems)
-        print(f"{n} problem{'s' if n != 1 else ''} found; nothing was added.", file=sys.stderr)
-        return 1
-    print(f"added {', '.join(ids)} to {getattr(store, 'where', args.incidents)}")
     return 0
 
 
@@ -270,17 +207,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_users_parser(sub)
 
-    add = sub.add_parser(
-        "add", help="validate one incident (a JSON object of column values) and append it"
-    )
-    add.add_argument("--json", required=True, metavar="ROW.json", help="the incident as JSON")
-    _add_data_args(add)
-    add.add_argument("--author", help="who is adding it, for the history (default: $USER)")
-    add.set_defaults(func=cmd_add)
-
     from dashboard.gazetteer.cli import add_places_parser
+    from dashboard.store.cli import add_store_parsers
 
-    add_places_parser(sub)
+    add_store_parsers(sub, _add_data_args)
+    add_places_parser(sub, _add_data_args)
 
     from dashboard import bench as benchmark
 

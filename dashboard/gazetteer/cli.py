@@ -11,7 +11,7 @@ import sys
 from dashboard.vocab import PRECISIONS
 
 
-def add_places_parser(sub) -> None:
+def add_places_parser(sub, add_data_args=None) -> None:
     places = sub.add_parser("places", help="find places offline, in any spelling or script")
     psub = places.add_subparsers(dest="places_command", required=True)
     search = psub.add_parser("search", help="find a place by name (any romanisation or script)")
@@ -22,8 +22,39 @@ def add_places_parser(sub) -> None:
         "--places", metavar="PATH", help="gazetteer CSV (default: geodata/places.csv)"
     )
     search.set_defaults(func=cmd_search)
+    add = psub.add_parser("add", help="add a place to the gazetteer (a JSON object of columns)")
+    add.add_argument("--json", required=True, metavar="PLACE.json")
+    if add_data_args is not None:
+        add_data_args(add)
+    add.add_argument("--author")
+    add.set_defaults(func=cmd_add)
     build = psub.add_parser("build", help="build the regional gazetteer cache now (~1 min once)")
     build.set_defaults(func=cmd_build)
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from dashboard.store.base import Rejected, default_author, open_store
+    from dashboard.store.cli import read_json_rows
+
+    rows, problems = read_json_rows(args.json)
+    if rows is None or len(rows) != 1:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print("nothing was added.", file=sys.stderr)
+        return 1
+    store = open_store(args.incidents, args.routes, args.places)  # the database when set
+    try:
+        pid = store.add_place(rows[0], author=args.author or default_author())
+    except Rejected as exc:
+        for p in exc.problems:
+            shown = args.json if p.path == "new place" else p.path
+            print(dataclasses.replace(p, path=shown), file=sys.stderr)
+        print("nothing was added.", file=sys.stderr)
+        return 1
+    print(f"added place {pid} to {getattr(store, 'where', None) or args.places}")
+    return 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:

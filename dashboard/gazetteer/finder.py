@@ -180,10 +180,14 @@ class Index:
                     if strength > hits.get(i, (0, ""))[0]:
                         hits[i] = (strength, name)
         self.keys = {k: tuple((i, s, n) for i, (s, n) in v.items()) for k, v in keys.items()}
-        self.buckets: dict[str, list[str]] = {}
+        # Spelling keys by their first four and by their last three letters: a misspelt name
+        # usually keeps one end right, and each bucket is small enough to score in a few ms.
+        self.heads: dict[str, list[str]] = {}
+        self.tails: dict[str, list[str]] = {}
         for key in self.keys:
-            if key.startswith("~") and len(key) > 2:
-                self.buckets.setdefault(key[1], []).append(key)
+            if key.startswith("~") and len(key) > 3:
+                self.heads.setdefault(key[1:5], []).append(key)
+                self.tails.setdefault(key[-3:], []).append(key)
 
     def place(self, i: int, matched: str = "") -> Place:
         place = Place(*self.rows[i])
@@ -211,7 +215,8 @@ class Index:
         matcher = difflib.SequenceMatcher(autojunk=False)
         matcher.set_seq2(target)
         scored = []
-        for key in self.buckets.get(target[1], ()):
+        pool = dict.fromkeys([*self.heads.get(target[1:5], ()), *self.tails.get(target[-3:], ())])
+        for key in pool:
             if abs(len(key) - len(target)) > 3 and not key.startswith(target):
                 continue
             matcher.set_seq1(key)

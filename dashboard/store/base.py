@@ -87,7 +87,7 @@ class Change:
     ``before``/``after`` are None when the row did not exist before (add) or does not exist
     after (withdraw); then the other one is the whole row. When both exist (edit, restore)
     they hold only the cells that changed (plus the key column), so an entry is the size of
-    the change, not of the row or the file.
+    the change, not of the row or the file. A whole row may leave out its empty cells.
     """
 
     change_id: str

@@ -64,6 +64,7 @@ class CsvStore:
         self.incidents_path = Path(incidents or DEFAULT_INCIDENTS)
         self.routes_path = Path(routes or ROUTES_PATH)
         self.places_path = Path(places or PLACES_PATH)
+        self._ids: tuple[tuple, set[str]] | None = None  # (file stamp, ids) of incidents
 
     # --- reading -------------------------------------------------------------------------
 
@@ -137,7 +138,7 @@ class CsvStore:
             if change.before is None:
                 state = None
             elif change.after is None or state is None:
-                state = dict(change.before)
+                state = _full(change.before, target.table)
             else:
                 state = {**state, **change.before}
         return state
@@ -212,7 +213,7 @@ class CsvStore:
             return []
         shown = NEW_INCIDENT if len(rows) == 1 else NEW_INCIDENTS
         ids = [str(r.get("incident_id", "")).strip() for r in rows]
-        maybe = f.first_cells() if len(rows) > 20 else None
+        maybe = self._known_ids(f)
         out = []
         for i, iid in enumerate(ids):
             if not iid or (maybe is not None and iid not in maybe):
@@ -228,6 +229,28 @@ class CsvStore:
                     )
                 )
         return out
+
+    def _known_ids(self, f: CsvBytes) -> set[str]:
+        """A superset of the file's ids, read once per file version and kept up to date by
+        this store's own saves, so adding to a large file does not rescan it each time."""
+        stamp = _stamp(f.fd)
+        if self._ids is None or self._ids[0] != stamp:
+            self._ids = (stamp, f.first_cells())
+        return self._ids[1]
+
+    def _remember_ids(self, ids: list[str]) -> None:
+        """After this store's own append: the cached ids plus the new ones, for the new file."""
+        if self._ids is None:
+            return
+        try:
+            fd = os.open(self.incidents_path, os.O_RDONLY)
+        except OSError:
+            self._ids = None
+            return
+        try:
+            self._ids = (_stamp(fd), self._ids[1] | set(ids))
+        finally:
+            os.close(fd)
 
     # --- writing incidents ---------------------------------------------------------------
 
@@ -254,7 +277,10 @@ class CsvStore:
                     atomic_write(path, [format_new_file(header, rows)])
                 else:
                     new = [f.format(r) for r in rows]
+                    known = self._ids if self._ids and self._ids[0] == _stamp(f.fd) else None
                     atomic_write(path, [(0, f.size), f.lead(), *new], f.fd)
+                    if known:
+                        self._remember_ids([str(r.get("incident_id", "")).strip() for r in rows])
             finally:
                 if f:
                     f.close()
@@ -283,7 +309,7 @@ class CsvStore:
         target = self.change(change_id)
         version = self.version_after(change_id)
         if version is None:  # the change removed the row: bring back what it removed
-            version = dict(target.before or {})
+            version = _full(target.before, target.table) or {}
         if not version:
             raise NotFound(f"change {change_id} holds no version to restore")
         note = f"restored the version of {target.action} {change_id} ({target.at})"
@@ -386,6 +412,11 @@ class CsvStore:
             ]
 
     def _log(self, change: Change) -> None:
+        """Append the change; a whole row (add, withdraw) is kept without its empty cells."""
+        if change.before is None or change.after is None:
+            change = dataclasses.replace(
+                change, before=_compact(change.before), after=_compact(change.after)
+            )
         append_line(history_path(self._paths(change.table)), change.to_json())
 
     # --- places and routes (small files: the whole new file is validated) ----------------
@@ -451,6 +482,32 @@ class CsvStore:
                 self._log(
                     Change.new("add", table, _row_key(table, full), None, full, author=author)
                 )
+
+
+def _stamp(fd: int) -> tuple:
+    st = os.fstat(fd)
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _compact(row: dict[str, str] | None) -> dict[str, str] | None:
+    if row is None:
+        return None
+    return {k: v for i, (k, v) in enumerate(row.items()) if v or i == 0}
+
+
+def _full(row: dict[str, str] | None, table: str) -> dict[str, str] | None:
+    """A row from the history with its empty cells back, in the table's column order."""
+    if row is None:
+        return None
+    from dashboard.places import PLACE_COLUMNS
+    from dashboard.routes import ROUTE_COLUMNS
+
+    columns = {
+        "incidents": INCIDENT_COLUMNS + INCIDENT_EXTRA_COLUMNS,
+        "places": PLACE_COLUMNS,
+        "routes": ROUTE_COLUMNS,
+    }[table]
+    return {**{c: row.get(c, "") for c in columns}, **row}
 
 
 def _row_key(table: str, cells: dict[str, str]) -> str:
