@@ -377,3 +377,20 @@ def test_validate_incidents_reports_without_writing(store):
     ]
     assert store.validate_incidents([new_row(4)]) == []
     assert store.get_incident("TEST-004") is None
+
+
+def test_cli_edit_history_restore_use_the_database(store, tmp_path):
+    original = store.get_incident("ONS-01")
+    cells = tmp_path / "cells.json"
+    cells.write_text(json.dumps({"summary": "Edited from the command line"}), encoding="utf-8")
+    r = cli("edit", "ONS-01", "--json", str(cells), "--author", "cli-ed", url=store.url)
+    assert r.returncode == 0, r.stderr
+    assert store.get_incident("ONS-01")["summary"] == "Edited from the command line"
+    r = cli("history", "ONS-01", "--json", url=store.url)
+    changes = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [c["action"] for c in changes] == ["import", "edit"]
+    assert changes[1]["author"] == "cli-ed"
+    r = cli("restore", changes[0]["change_id"], url=store.url)
+    assert r.returncode == 0, r.stderr
+    assert store.get_incident("ONS-01") == original
+    assert DEFAULT_INCIDENTS.read_bytes().count(b"Edited from the command line") == 0
