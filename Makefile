@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 ARGS ?=
 
-.PHONY: run test setup browser lint
+.PHONY: run test setup browser postgis lint
 .DEFAULT_GOAL := run
 
 $(VENV)/.installed: requirements.txt
@@ -21,6 +21,13 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
 	fi
 
+# Database tests start their own throwaway PostgreSQL cluster with PostGIS (no service).
+postgis:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+		! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgis; \
+	fi
+
 run: setup
 	$(PY) -m streamlit run dashboard/app.py $(if $(ARGS),-- $(ARGS),)
 
@@ -28,5 +35,5 @@ lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-test: setup browser lint
+test: setup browser postgis lint
 	$(PY) -m pytest

@@ -8,6 +8,7 @@ status says whether the files are usable.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -72,8 +73,20 @@ def summary_lines(dataset: Dataset) -> list[str]:
     return lines
 
 
+def check_data(args: argparse.Namespace):
+    """The dataset and its problems: from the database when DASHBOARD_DATABASE_URL is set
+    (the newsroom store), else from the files named by the arguments."""
+    from dashboard.store.base import DATABASE_URL_ENV
+
+    if os.environ.get(DATABASE_URL_ENV):
+        from dashboard.store import open_store
+
+        return open_store(database_url=os.environ[DATABASE_URL_ENV]).load()
+    return check_dataset(args.incidents, args.routes, args.places)
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
-    dataset, problems = check_dataset(args.incidents, args.routes, args.places)
+    dataset, problems = check_data(args)
     for problem in problems:
         print(problem, file=sys.stderr if problem.severity == "error" else sys.stdout)
     if dataset is None or errors(problems):
@@ -114,7 +127,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    dataset, problems = check_dataset(args.incidents, args.routes, args.places)
+    dataset, problems = check_data(args)
     if dataset is None or errors(problems):
         for problem in errors(problems):
             print(problem, file=sys.stderr)
@@ -183,6 +196,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--force", action="store_true", help="overwrite an existing file")
     export.set_defaults(func=cmd_export)
 
+    from dashboard.store.dbcli import add_db_parser
+
+    add_db_parser(sub)
+
+    from dashboard.accounts.cli import add_users_parser
+
+    add_users_parser(sub)
+
     from dashboard.gazetteer.cli import add_places_parser
     from dashboard.store.cli import add_store_parsers
 
@@ -210,10 +231,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from dashboard.store.base import StoreError
+
     try:
         return args.func(args)
     except KeyboardInterrupt:
         return 130
+    except StoreError as exc:  # e.g. the database cannot be reached: one clear line
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
         print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2

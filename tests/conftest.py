@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from dashboard import DEFAULT_INCIDENTS, REPO_DIR
 
 SEEDS_DIR = REPO_DIR.parent / "shared" / "seeds"
+_DB_NUMBERS = itertools.count(1)
 
 
 def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -24,6 +26,10 @@ def write_rows(path: Path, header: list[str], rows: list[dict[str, str]]) -> Pat
         writer.writeheader()
         writer.writerows(rows)
     return path
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: long-running (e.g. the database load test)")
 
 
 @pytest.fixture
@@ -54,3 +60,20 @@ def app_server():
 
     with AppServer() as server:
         yield server.url
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL + PostGIS cluster for this test session (see dashboard/store/pgcluster.py)."""
+    from dashboard.store.pgcluster import Cluster
+
+    with Cluster("template_dashboard") as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def pg_url(pg_cluster, request) -> str:
+    """The URL of a new, empty PostGIS database in the throwaway cluster (one per test)."""
+    n = next(_DB_NUMBERS)
+    name = f"t{n}_{''.join(c for c in request.node.name.lower() if c.isalnum())[:40]}"
+    return pg_cluster.create_database(name, template="template_dashboard")

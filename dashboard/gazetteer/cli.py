@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 
 from dashboard.vocab import PRECISIONS
@@ -33,9 +35,8 @@ def add_places_parser(sub, add_data_args=None) -> None:
 def cmd_add(args: argparse.Namespace) -> int:
     import dataclasses
 
-    from dashboard.store.base import Rejected, default_author
+    from dashboard.store.base import Rejected, default_author, open_store
     from dashboard.store.cli import read_json_rows
-    from dashboard.store.csvstore import CsvStore
 
     rows, problems = read_json_rows(args.json)
     if rows is None or len(rows) != 1:
@@ -43,7 +44,7 @@ def cmd_add(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         print("nothing was added.", file=sys.stderr)
         return 1
-    store = CsvStore(args.incidents, args.routes, args.places)
+    store = open_store(args.incidents, args.routes, args.places)  # the database when set
     try:
         pid = store.add_place(rows[0], author=args.author or default_author())
     except Rejected as exc:
@@ -52,7 +53,7 @@ def cmd_add(args: argparse.Namespace) -> int:
             print(dataclasses.replace(p, path=shown), file=sys.stderr)
         print("nothing was added.", file=sys.stderr)
         return 1
-    print(f"added place {pid} to {args.places}")
+    print(f"added place {pid} to {getattr(store, 'where', None) or args.places}")
     return 0
 
 
@@ -68,7 +69,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     from dashboard.gazetteer.finder import search
 
     name = " ".join(args.name)
-    result = search(name, limit=args.limit, places_path=args.places)
+    with _places_source(args.places) as places_path:
+        result = search(name, limit=args.limit, places_path=places_path)
     if args.json:
         print(json.dumps([p.to_dict() for p in result.matches], ensure_ascii=False, indent=1))
         if not result.found:
@@ -80,6 +82,20 @@ def cmd_search(args: argparse.Namespace) -> int:
     for place in result.matches:
         print(_line(place))
     return 0
+
+
+@contextlib.contextmanager
+def _places_source(path: str | None):
+    """The gazetteer file to search: the one given, else the database's places when
+    DASHBOARD_DATABASE_URL is set (as a file), else geodata/places.csv."""
+    from dashboard.store.base import DATABASE_URL_ENV
+
+    if path or not os.environ.get(DATABASE_URL_ENV):
+        yield path
+        return
+    from dashboard.store.postgis import PostgisStore
+
+    yield str(PostgisStore(os.environ[DATABASE_URL_ENV]).places_path)
 
 
 def _line(place) -> str:

@@ -55,9 +55,15 @@ def add_store_parsers(sub, add_data_args) -> None:
 
 
 def _store(args: argparse.Namespace):
-    from dashboard.store.csvstore import CsvStore
+    """The database when DASHBOARD_DATABASE_URL is set, else the CSV files named."""
+    from dashboard.store.base import open_store
 
-    return CsvStore(args.incidents, args.routes, args.places)
+    return open_store(args.incidents, args.routes, args.places)
+
+
+def _where(store, path: str) -> str:
+    """What a message names as the data's home: the database, or the file."""
+    return getattr(store, "where", None) or path
 
 
 def _author(args: argparse.Namespace) -> str:
@@ -127,11 +133,12 @@ def cmd_add(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         print("nothing was added.", file=sys.stderr)
         return 1
+    store = _store(args)
     try:
-        ids = _store(args).add_incidents(rows, author=_author(args))
+        ids = store.add_incidents(rows, author=_author(args))
     except Rejected as exc:
         return _report_rejected(exc, args.json, "added")
-    print(f"added {', '.join(ids)} to {args.incidents}")
+    print(f"added {', '.join(ids)} to {_where(store, args.incidents)}")
     return 0
 
 
@@ -147,7 +154,10 @@ def cmd_edit(args: argparse.Namespace) -> int:
     store = _store(args)
     base = store.get_incident(args.incident_id)
     if base is None:
-        print(f"error: no incident {args.incident_id!r} in {args.incidents}", file=sys.stderr)
+        print(
+            f"error: no incident {args.incident_id!r} in {_where(store, args.incidents)}",
+            file=sys.stderr,
+        )
         return 1
     try:
         store.update_incident(
@@ -167,7 +177,10 @@ def cmd_withdraw(args: argparse.Namespace) -> int:
     store = _store(args)
     base = store.get_incident(args.incident_id)
     if base is None:
-        print(f"error: no incident {args.incident_id!r} in {args.incidents}", file=sys.stderr)
+        print(
+            f"error: no incident {args.incident_id!r} in {_where(store, args.incidents)}",
+            file=sys.stderr,
+        )
         return 1
     try:
         store.withdraw_incident(

@@ -1,0 +1,186 @@
+"""``python -m dashboard db bench``: the newsroom store's figures against a local database.
+
+Always a throwaway cluster (dashboard/store/pgcluster.py, with fsync on as a real server),
+never a newsroom's database: the benchmark writes synthetic rows. Measures, at each size: ``db load`` of the synthetic files
+(validation included), the viewer's filter query in the database (date window + category,
+the benchmark's standard filter), the app's full reload after a change, one saved edit and
+whether another process sees it at its next interaction.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import os
+import resource
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+TARGETS = {"db_load_s": 30.0, "filter_query_ms": 100.0}
+
+
+def _other_process(url: str, conn) -> None:
+    """Another app process: it answers each 'interaction' with what it sees then."""
+    from dashboard.store.postgis import PostgisStore
+
+    store = PostgisStore(url)
+    while True:
+        ask = conn.recv()
+        if ask is None:
+            break
+        t = time.perf_counter()
+        version = store.data_version()
+        row = store.get_incident(ask)
+        conn.send((version, row["date_text"] if row else None, time.perf_counter() - t))
+    store.close()
+
+
+def _ticks(pid: int, children_done: bool = False) -> int:
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime
+    if children_done:
+        ticks += int(fields[13]) + int(fields[14])  # of children already reaped
+    return ticks
+
+
+def server_cpu_s(postmaster: int | None) -> float:
+    """CPU seconds the database server has used so far: the postmaster, its live children
+    and the ones that exited (a fair figure on a machine shared with other work)."""
+    if postmaster is None:
+        return 0.0
+    total = _ticks(postmaster, children_done=True)
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            if ppid == postmaster:
+                total += _ticks(int(entry))
+        except (OSError, ValueError, IndexError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def client_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def bench_size(
+    url: str, folder: Path, n: int, repeats: int = 5, postmaster: int | None = None
+) -> dict:
+    from dashboard.bench import BENCH_CATEGORY, BENCH_WINDOW, write_synthetic
+    from dashboard.store.postgis import PostgisStore
+
+    data = write_synthetic(folder / str(n), n)
+    store = PostgisStore(url)
+    store.init()
+    entry: dict = {"size": n}
+    t, cpu, server = time.perf_counter(), client_cpu_s(), server_cpu_s(postmaster)
+    counts, problems = store.load_files(data.incidents, data.routes, data.places, author="bench")
+    entry["db_load_s"] = time.perf_counter() - t
+    entry["db_load_client_cpu_s"] = client_cpu_s() - cpu
+    entry["db_load_server_cpu_s"] = server_cpu_s(postmaster) - server
+    entry["db_load_steps"] = dict(store.load_timings)
+    if counts is None:
+        raise RuntimeError(f"synthetic data did not validate: {problems[:3]}")
+    start, end = (str(d) for d in BENCH_WINDOW)
+    times, cpus, found = [], [], 0
+    for _ in range(repeats):
+        t, cpu, server = time.perf_counter(), client_cpu_s(), server_cpu_s(postmaster)
+        found = len(store.filter_ids(start=start, end=end, categories=[BENCH_CATEGORY]))
+        times.append(time.perf_counter() - t)
+        cpus.append(client_cpu_s() - cpu + server_cpu_s(postmaster) - server)
+    entry["filter_query_ms"] = 1000 * statistics.median(times)
+    entry["filter_query_cpu_ms"] = 1000 * statistics.median(cpus)
+    entry["filter_matches"] = found
+    t = time.perf_counter()
+    dataset, _ = store.load()
+    entry["full_reload_s"] = time.perf_counter() - t
+    first = dataset.incidents["incident_id"].iloc[0]
+    # What the app does at each interaction once the data is loaded: the same in-memory
+    # filter as with files (the dataset from the database is the files' dataset).
+    from dashboard.bench import _bench_filters
+    from dashboard.filters import filter_incidents, prepare
+
+    prepared = prepare(dataset.incidents, dataset.places)
+    f = _bench_filters()
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        shown = filter_incidents(prepared, f)
+        times.append(time.perf_counter() - t)
+    entry["app_filter_ms"] = 1000 * statistics.median(times)
+    entry["app_filter_matches"] = len(shown)
+
+    ctx = mp.get_context("spawn")
+    mine, theirs = ctx.Pipe()
+    other = ctx.Process(target=_other_process, args=(url, theirs))
+    other.start()
+    try:
+        mine.send(first)
+        before_version, _, _ = mine.recv()
+        base = store.get_incident(first)
+        t = time.perf_counter()
+        store.update_incident(first, dict(base, date_text="bench edit"), base=base, author="bench")
+        entry["save_edit_ms"] = 1000 * (time.perf_counter() - t)
+        mine.send(first)
+        version, seen, check_s = mine.recv()
+        entry["other_process_sees_edit_next_interaction"] = (
+            version != before_version and seen == "bench edit"
+        )
+        entry["other_process_check_ms"] = 1000 * check_s
+        mine.send(None)
+    finally:
+        other.join(timeout=30)
+    store.close()
+    return entry
+
+
+def run(sizes: list[int], json_path: str | None = None) -> int:
+    from dashboard.store.pgcluster import Cluster
+
+    report: dict = {
+        "targets_at_100000": TARGETS,
+        "cpus": os.cpu_count(),
+        "load_average_start": os.getloadavg(),
+        "sizes": {},
+    }
+    with Cluster("bench_template", durable=True) as cluster, tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            url = cluster.create_database(f"bench_{n}", template="bench_template")
+            print(f"{n:,} incidents …", flush=True)
+            entry = bench_size(url, Path(tmp), n, postmaster=cluster.postmaster_pid())
+            report["sizes"][str(n)] = entry
+            print(
+                f"  db load {entry['db_load_s']:.1f} s (target {TARGETS['db_load_s']:.0f} s at "
+                f"100,000); filter query {entry['filter_query_ms']:.1f} ms (target "
+                f"{TARGETS['filter_query_ms']:.0f} ms), {entry['filter_matches']:,} matches; "
+                f"the app's in-memory filter {entry['app_filter_ms']:.1f} ms "
+                f"({entry['app_filter_matches']:,} matches); "
+                f"full reload {entry['full_reload_s']:.1f} s; one edit saved in "
+                f"{entry['save_edit_ms']:.0f} ms, seen by another process at its next "
+                f"interaction: {'yes' if entry['other_process_sees_edit_next_interaction'] else 'NO'}"
+                f" ({entry['other_process_check_ms']:.1f} ms)",
+                flush=True,
+            )
+            steps = ", ".join(
+                f"{k.removesuffix('_s')} {v:.1f} s" if isinstance(v, float) else f"{k} {v}"
+                for k, v in entry["db_load_steps"].items()
+            )
+            print(f"  db load steps: {steps}", flush=True)
+            print(
+                f"  CPU time (client + server, what an idle machine would take): db load "
+                f"{entry['db_load_client_cpu_s']:.1f} + {entry['db_load_server_cpu_s']:.1f} s; "
+                f"filter query {entry['filter_query_cpu_ms']:.1f} ms",
+                flush=True,
+            )
+    report["load_average_end"] = os.getloadavg()
+    if json_path:
+        Path(json_path).write_text(json.dumps(report, indent=2), encoding="utf-8")
+        print(f"wrote {json_path}")
+    return 0

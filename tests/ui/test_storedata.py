@@ -1,0 +1,81 @@
+"""The app's data from the database (AppTest): reload on a new version, outage handling."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import DEFAULT_INCIDENTS
+from dashboard.places import PLACES_PATH
+from dashboard.routes import ROUTES_PATH
+from dashboard.store.pgcluster import free_port
+from dashboard.store.postgis import PostgisStore
+
+URL_VAR = "DASHBOARD_TEST_PAGE_URL"
+
+
+def page():
+    """A page wired the way app.py would: one store, data by version, outage line."""
+    import os
+
+    import streamlit as st
+
+    from dashboard.store import open_store
+    from dashboard.ui import storedata
+
+    store = open_store(database_url=os.environ["DASHBOARD_TEST_PAGE_URL"])
+    dataset, problems, stale, outage, version = storedata.load_current(store)
+    storedata.show_outage(outage)
+    st.text_input("Summary of the new incident", key="draft")
+    if dataset is not None:
+        st.write(f"{len(dataset.incidents)} incidents; stale={stale}")
+
+
+@pytest.fixture
+def loaded(pg_url, monkeypatch):
+    store = PostgisStore(pg_url)
+    store.init()
+    assert store.load_files(DEFAULT_INCIDENTS, ROUTES_PATH, PLACES_PATH, author="t")[0]
+    monkeypatch.setenv(URL_VAR, pg_url)
+    yield store
+    store.close()
+
+
+def shown(at: AppTest) -> str:
+    return " ".join(str(m.value) for m in at.markdown)
+
+
+def test_a_save_elsewhere_shows_at_the_next_interaction(loaded):
+    at = AppTest.from_function(page, default_timeout=120).run()
+    assert not at.exception and "18 incidents; stale=False" in shown(at)
+    other = PostgisStore(loaded.url)  # another app process's save
+    row = other.get_incident("ONS-01")
+    other.add_incidents([dict(row, incident_id="NEW-01")], author="ed")
+    at.run()
+    assert "19 incidents; stale=False" in shown(at)
+
+
+def test_outage_keeps_the_page_and_the_draft_and_retries(loaded, monkeypatch):
+    at = AppTest.from_function(page, default_timeout=120).run()
+    at.text_input(key="draft").input("Half-typed summary")
+    at.run()
+    monkeypatch.setenv(URL_VAR, f"postgresql://ed:pw-secret@127.0.0.1:{free_port()}/newsroom")
+    at.run()
+    assert not at.exception
+    [error] = at.error
+    assert "'newsroom' on 127.0.0.1" in error.value and "pw-secret" not in error.value
+    assert "next click tries again" in error.value
+    assert "18 incidents; stale=True" in shown(at)
+    assert at.text_input(key="draft").value == "Half-typed summary"
+    monkeypatch.setenv(URL_VAR, loaded.url)  # the database is back
+    at.run()
+    assert not at.error and "18 incidents; stale=False" in shown(at)
+    assert at.text_input(key="draft").value == "Half-typed summary"
+
+
+def test_first_visit_during_an_outage_says_why(monkeypatch):
+    monkeypatch.setenv(URL_VAR, f"postgresql://ed:pw-secret@127.0.0.1:{free_port()}/newsroom")
+    at = AppTest.from_function(page, default_timeout=120).run()
+    assert not at.exception and "'newsroom' on 127.0.0.1" in at.error[0].value
+    assert "pw-secret" not in at.error[0].value
+    assert at.text_input(key="draft")  # the page is still there to type into
