@@ -23,7 +23,7 @@ import streamlit.components.v1 as components  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
 from dashboard import DEFAULT_INCIDENTS  # noqa: E402
-from dashboard.dataset import Dataset, check_dataset  # noqa: E402
+from dashboard.dataset import Dataset  # noqa: E402
 from dashboard.export import ASPECTS, ExportError, SnapshotSpec, mime_type, render  # noqa: E402
 from dashboard.filters import (  # noqa: E402
     Filters,
@@ -34,7 +34,6 @@ from dashboard.filters import (  # noqa: E402
     describe,
     filter_incidents,
     monthly_counts,
-    prepare,
     routes_for,
     view_subtitle,
 )
@@ -53,7 +52,11 @@ from dashboard.mapview import (  # noqa: E402
 from dashboard.places import PLACES_PATH  # noqa: E402
 from dashboard.problems import Problem, errors  # noqa: E402
 from dashboard.routes import ROUTES_PATH  # noqa: E402
-from dashboard.stories import Story, check_stories, date_order_steps  # noqa: E402
+from dashboard.store import open_store  # noqa: E402
+from dashboard.stories import STORIES_PATH, Story, check_stories, date_order_steps  # noqa: E402
+from dashboard.ui import auth, storedata  # noqa: E402
+from dashboard.ui.editor import editing_enabled, editor_panel  # noqa: E402
+from dashboard.ui.importer import import_panel  # noqa: E402
 from dashboard.urlstate import ViewState, parse_state, state_params  # noqa: E402
 from dashboard.vocab import (  # noqa: E402
     ACTOR_GROUPS,
@@ -84,35 +87,23 @@ def _stamp(path: str) -> tuple:
         return (path, None, None)
 
 
-@st.cache_resource(show_spinner="Loading incidents…", max_entries=8)
-def _load(stamps: tuple) -> tuple[Dataset | None, list[Problem]]:
-    """Load once per file version: the key changes when any file's mtime or size does."""
-    inc, routes, places = (s[0] for s in stamps)
-    dataset, problems = check_dataset(inc, routes, places, keep_valid=True)
-    if dataset is not None:
-        dataset.incidents = prepare(dataset.incidents, dataset.places)
-    return dataset, problems
-
-
 def static_text(name: str) -> str:
     return (STATIC_APP / name).read_text(encoding="utf-8")
 
 
-def load_current() -> tuple[Dataset | None, list[Problem], bool]:
-    """The dataset to show, its problems, and whether it is a stale last-good copy.
+def current_store():
+    """Where the data lives: the CSV files, or the newsroom database when
+    DASHBOARD_DATABASE_URL is set (a cheap object; the data is cached per data version)."""
+    return open_store(incidents_path(), ROUTES_PATH, PLACES_PATH)
 
-    Rows with problems are left out and listed (``Dataset.rejected``); only a file that
-    cannot be read at all gives no dataset, and then the last good one is shown if any.
-    """
-    stamps = tuple(_stamp(p) for p in (incidents_path(), str(ROUTES_PATH), str(PLACES_PATH)))
-    dataset, problems = _load(stamps)
-    if dataset is not None:
-        st.session_state["last_good"] = (dataset, time.strftime("%H:%M:%S"))
-        return dataset, problems, False
-    last = st.session_state.get("last_good")
-    if last is not None:
-        return last[0], problems, True
-    return None, problems, False
+
+def may_edit() -> bool:
+    """Editing: once editor accounts exist (a shared app) only for a signed-in editor;
+    before that only on a journalist's own machine, switched on with DASHBOARD_EDITING=1 or
+    --editing. Viewing is always open."""
+    if auth.editor_accounts():
+        return auth.can_edit()
+    return editing_enabled()
 
 
 def init_state(dataset: Dataset) -> None:
@@ -367,12 +358,14 @@ def record_panel(dataset: Dataset, incident_id: str | None) -> None:
         st.caption("The selected incident is not in the current data.")
         return
     st.html(f"<div class='record-panel'>{incident_popup_html(match.iloc[0])}</div>")
+    auth.internal_notes(match.iloc[0])
     st.button("Clear selection", on_click=lambda: st.session_state.update(selected=None))
 
 
 @st.cache_resource(max_entries=8)
-def _stories(stamp: tuple, data_stamp: tuple, _dataset: Dataset) -> dict[str, Story]:
-    """Keyed on file stamps: hashing every incident id on each rerun cost seconds at 100k."""
+def _stories(stamp: tuple, version: str, _dataset: Dataset) -> dict[str, Story]:
+    """Keyed on the stories file's stamp and the data version: hashing every incident id on
+    each rerun cost seconds at 100k."""
     legs = set(zip(_dataset.routes["route_id"], _dataset.routes["leg"], strict=True))
     stories, _ = check_stories(set(_dataset.incidents["incident_id"]), legs)
     return stories
@@ -380,10 +373,7 @@ def _stories(stamp: tuple, data_stamp: tuple, _dataset: Dataset) -> dict[str, St
 
 def load_stories(dataset: Dataset) -> dict[str, Story]:
     """Stories whose incidents are all in the loaded data (others are left out)."""
-    from dashboard.stories import STORIES_PATH
-
-    data_stamp = tuple(_stamp(p) for p in (dataset.incidents_path, str(ROUTES_PATH)))
-    return _stories(_stamp(str(STORIES_PATH)), data_stamp, dataset)
+    return _stories(_stamp(str(STORIES_PATH)), st.session_state.get("_data_version", ""), dataset)
 
 
 def show_map(
@@ -695,26 +685,46 @@ def problems_banner(dataset: Dataset | None, problems: list[Problem], stale: boo
     else:
         head = "The incidents file could not be loaded."
         if stale:
-            head += f" Showing the last good data, loaded at {st.session_state['last_good'][1]}."
+            last = st.session_state.get(storedata.LAST_GOOD_KEY)
+            head += f" Showing the last good data, loaded at {last[2]}." if last else ""
     box = st.container(border=True)
     box.error(head, icon="⚠️")
     listing = "\n".join(str(p) for p in rejected[:200])
     more = f"\n… and {len(rejected) - 200} more" if len(rejected) > 200 else ""
     box.code(listing + more, language=None, wrap_lines=True)
     c1, c2 = box.columns([1, 4], vertical_alignment="center")
-    c1.button("Reload the file", key="reload", on_click=_load.clear)
+    c1.button("Reload the file", key="reload", on_click=storedata.reload)
     c2.caption("Fix the rows in the file, save it, then reload (or just keep working).")
+
+
+def data_desk(store, dataset: Dataset) -> None:
+    """Adding, editing and importing incidents, for those who may (``may_edit``)."""
+    if not may_edit():
+        return
+    st.subheader("Add, edit or import incidents")
+    editor = auth.current_editor()
+    if editor:  # a signed-in editor's changes carry their account name in the history
+        st.session_state["ed_author"] = editor
+    editor_panel(store, dataset, enabled=True)
+    with st.expander("Import incidents from a file (spreadsheet, ACLED, UCDP, GeoJSON, KML)"):
+        if import_panel(store, editing=True):
+            storedata.reload()
+            st.rerun()
 
 
 def main() -> None:
     st.set_page_config(
         page_title="Crackdown on North Korean escapees", page_icon="🗺️", layout="wide"
     )
-    dataset, problems, stale = load_current()
+    store = current_store()
+    dataset, problems, stale, outage, version = storedata.load_current(store)
+    storedata.show_outage(outage)
     if dataset is None:
         st.html("<h1>Crackdown on North Korean escapees</h1>")
         problems_banner(None, problems, stale)
         st.stop()
+    dataset = auth.visible_dataset(dataset, version)  # internal notes for editors only
+    st.session_state["_data_version"] = version
     problems_banner(dataset, problems, stale)
     notes = [str(p) for p in problems if p.severity == "warning"]
     if notes:
@@ -732,9 +742,12 @@ def main() -> None:
         briefing_view(dataset, shown, legs, f, span)
     else:
         explore_view(dataset, shown, legs, f, span)
+        data_desk(store, dataset)
     # After the main view, so the browser gets the map first and the sidebar's widgets load
     # while it draws. Always rendered (hidden in briefing) so widget state survives.
     sidebar(dataset, span)
+    with st.sidebar:
+        auth.sign_in_panel()
 
     st.query_params.from_dict(
         state_params(

@@ -147,8 +147,9 @@ class Store(Protocol):
         """Changes whenever any data changes: a cache key for the loaded Dataset."""
         ...
 
-    def load(self) -> tuple[Dataset | None, list[Problem]]:
-        """The cross-checked dataset (or None) and every problem, like check_dataset."""
+    def load(self, keep_valid: bool = False) -> tuple[Dataset | None, list[Problem]]:
+        """The cross-checked dataset (or None) and every problem, like check_dataset; with
+        ``keep_valid`` rows with problems are left out and listed instead (the app)."""
         ...
 
     def get_incident(self, incident_id: str) -> dict[str, str] | None:

@@ -97,10 +97,12 @@ class CsvStore:
                     digest.update(f"{path}:missing;".encode())
         return digest.hexdigest()[:16]
 
-    def load(self):
+    def load(self, keep_valid: bool = False):
         from dashboard.dataset import check_dataset
 
-        return check_dataset(self.incidents_path, self.routes_path, self.places_path)
+        return check_dataset(
+            self.incidents_path, self.routes_path, self.places_path, keep_valid=keep_valid
+        )
 
     def get_incident(self, incident_id: str) -> dict[str, str] | None:
         if not self.incidents_path.exists():

@@ -297,19 +297,24 @@ class PostgisStore:
                     out.write(chunk)
         return path
 
-    def load(self) -> tuple[Dataset | None, list[Problem]]:
+    def load(self, keep_valid: bool = False) -> tuple[Dataset | None, list[Problem]]:
         """The dataset through the same validator as files, so it is exactly what the
         files would give; problems name the database table and row."""
         from dashboard.dataset import check_dataset
 
         with tempfile.TemporaryDirectory(prefix="dashboard-db-") as tmp:
             paths = self._write_csv_files(Path(tmp))
-            dataset, problems = check_dataset(paths["incidents"], paths["routes"], paths["places"])
+            dataset, problems = check_dataset(
+                paths["incidents"], paths["routes"], paths["places"], keep_valid=keep_valid
+            )
         names = {str(p): f"{t} ({self.where})" for t, p in paths.items()}
         problems = [dataclasses.replace(p, path=names.get(p.path, p.path)) for p in problems]
         if dataset is not None:
             dataset.incidents_path = names[str(paths["incidents"])]
             dataset.warnings = problems
+            dataset.rejected = [
+                dataclasses.replace(p, path=names.get(p.path, p.path)) for p in dataset.rejected
+            ]
         return dataset, problems
 
     def filter_ids(

@@ -72,10 +72,11 @@ def editing_enabled(argv: list[str] | None = None) -> bool:
     return "--editing" in (sys.argv[1:] if argv is None else argv)
 
 
-def editor_panel(store, dataset) -> None:
+def editor_panel(store, dataset, *, enabled: bool | None = None) -> None:
     """The whole editor (or nothing when editing is off). ``store`` is a dashboard.store
-    Store; ``dataset`` the loaded Dataset (for choices: places, routes, incident ids)."""
-    if not editing_enabled():
+    Store; ``dataset`` the loaded Dataset (for choices: places, routes, incident ids).
+    ``enabled`` overrides the local switch (the app passes whether this session may edit)."""
+    if not (editing_enabled() if enabled is None else enabled):
         return
     flash = st.session_state.pop("ed_flash", None)
     if flash:

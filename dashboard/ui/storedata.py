@@ -24,7 +24,7 @@ def _load(version: str, _store):
     """The prepared dataset of one data version (shared by every session of the process)."""
     from dashboard.filters import prepare
 
-    dataset, problems = _store.load()
+    dataset, problems = _store.load(keep_valid=True)  # the app shows the good rows
     if dataset is not None:
         dataset.incidents = prepare(dataset.incidents, dataset.places)
     return dataset, problems
@@ -52,6 +52,11 @@ def load_current(store):
     if last is not None:
         return last[0], problems, True, None, last[1]
     return None, problems, False, None, None
+
+
+def reload() -> None:
+    """Forget every loaded version, so the next run reads the store again."""
+    _load.clear()
 
 
 def show_outage(outage: str | None) -> None:
