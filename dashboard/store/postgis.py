@@ -841,7 +841,7 @@ class PostgisStore:
                 con.exec_driver_sql(
                     "INSERT INTO history (author, action, table_name, key, before, after)"  # noqa: S608
                     f" SELECT %s, 'import', %s, {key_sql}, NULL,"
-                    f" jsonb_build_object({obj}) || extra FROM {table} ORDER BY position",
+                    f" jsonb_build_object({obj}) || extra FROM {table}",  # no sort: one row per key
                     (author, table),
                 )
                 timings[f"history_{table}_s"] = time.perf_counter() - clock
