@@ -45,7 +45,9 @@ from dashboard.vocab import (  # noqa: E402
 
 FORMATS = ("png", "svg", "pdf", "html", "csv", "geojson")
 ASPECTS: dict[str, float] = {"16:9": 16 / 9, "4:3": 4 / 3, "a4": 297 / 210, "square": 1.0}
-DERIVED_COLUMNS = frozenset({"search_text", "actor_groups", "line", "geometry"})
+DERIVED_COLUMNS = frozenset(
+    {"search_text", "actor_groups", "line", "geometry", "date_end_open", "drawn_as"}
+)
 BASEMAP_BOX = (88.0, 8.0, 142.0, 56.0)  # the clip box of geodata/basemap (see its README)
 BASEMAP_CREDIT = "Basemap: Natural Earth (public domain)"
 SEA, LAND = "#dbe6ef", "#f5f3ee"
@@ -563,6 +565,7 @@ def geojson(incidents: gpd.GeoDataFrame, routes: gpd.GeoDataFrame) -> bytes:
     for _, row in incidents.iterrows():
         props = {c: _jsonable(row[c]) for c in public_columns(incidents)}
         props["feature_type"] = "incident"
+        props["date_end_stated"] = not bool(row.get("date_end_open", False))
         features.append(
             {"type": "Feature", "geometry": row.geometry.__geo_interface__, "properties": props}
         )

@@ -24,6 +24,7 @@ from jinja2 import Template
 
 from dashboard import assets, basemap
 from dashboard.htmlsafe import SCRIPT_ESCAPES, esc, safe_link, script_safe
+from dashboard.incidents import effective_end
 from dashboard.vocab import CATEGORIES, CONFIDENCE, PRECISIONS, ROUTE_MODES, ROUTE_STATUSES, SHAPES
 
 # Above this many incidents the map draws them as one canvas layer (IncidentPoints) instead of
@@ -69,6 +70,8 @@ def date_window_text(row: pd.Series) -> str:
     if pd.isna(row["date_start"]):
         return "year not stated"
     start, end = row["date_start"], row["date_end"]
+    if pd.isna(end):
+        return f"from {start:%d %b %Y} (end not stated)"
     if start == end:
         return f"{start:%d %b %Y}"
     return f"{start:%d %b %Y} – {end:%d %b %Y}"
@@ -435,7 +438,7 @@ class IncidentPoints(MacroElement):
         conf = _vocab_index(incidents["confidence"], _CONFIDENCE_KEYS)
         level = incidents["geo_precision"].to_numpy(dtype=np.int64) - 1
         code = (cat * 4 + level) * 3 + conf
-        start, end = _days(incidents["date_start"]), _days(incidents["date_end"])
+        start, end = _days(incidents["date_start"]), _days(effective_end(incidents))
         days = np.empty(2 * n, dtype=np.int64)
         days[0::2], days[1::2] = start, np.where(start >= 0, end - start, 0)
         parts = [
