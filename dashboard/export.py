@@ -25,6 +25,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+import shapely.geometry  # noqa: E402
 from matplotlib import patheffects  # noqa: E402
 from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
 from matplotlib.collections import EllipseCollection  # noqa: E402
@@ -34,6 +35,7 @@ from matplotlib.patches import FancyArrowPatch, Rectangle  # noqa: E402
 
 from dashboard import basemap  # noqa: E402
 from dashboard.mapview import arc_points, date_window_text  # noqa: E402
+from dashboard.vague.areas import AREA, area_groups, drawn_as  # noqa: E402
 from dashboard.vocab import (  # noqa: E402
     CATEGORIES,
     INTERNAL_COLUMNS,
@@ -559,20 +561,49 @@ def incidents_csv(incidents: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False).encode("utf-8")
 
 
-def geojson(incidents: gpd.GeoDataFrame, routes: gpd.GeoDataFrame) -> bytes:
-    """Incidents (points) and route legs (lines) as one FeatureCollection with citations."""
+def geojson(
+    incidents: gpd.GeoDataFrame, routes: gpd.GeoDataFrame, places: gpd.GeoDataFrame | None = None
+) -> bytes:
+    """Incidents, route legs and vague areas as one FeatureCollection with citations.
+
+    An incident the map draws as an area (a country, a province, a border) has no point
+    geometry here either (``null``, as RFC 7946 allows) and names its area in ``drawn_in``;
+    the area is one ``feature_type: "area"`` feature listing its incidents. Route legs carry
+    ``unknown_end`` (from, to, both or empty) and ``from_known`` / ``to_known``.
+    """
+    how = drawn_as(incidents, places)
+    groups = area_groups(incidents[how == AREA], places) if len(incidents) else []
+    area_of = {iid: g.key for g in groups for iid in g.incident_ids}
     features = []
-    for _, row in incidents.iterrows():
+    for idx, row in incidents.iterrows():
         props = {c: _jsonable(row[c]) for c in public_columns(incidents)}
         props["feature_type"] = "incident"
         props["date_end_stated"] = not bool(row.get("date_end_open", False))
+        props["drawn_in"] = area_of.get(row["incident_id"]) if how[idx] == AREA else None
+        geometry = None if how[idx] == AREA else row.geometry.__geo_interface__
+        features.append({"type": "Feature", "geometry": geometry, "properties": props})
+    for g in groups:
         features.append(
-            {"type": "Feature", "geometry": row.geometry.__geo_interface__, "properties": props}
+            {
+                "type": "Feature",
+                "geometry": shapely.geometry.mapping(g.geometry),
+                "properties": {
+                    "feature_type": "area",
+                    "area": g.key,
+                    "label": g.label,
+                    "geo_precision": g.precision,
+                    "incident_ids": list(g.incident_ids),
+                },
+            }
         )
     for _, leg in routes.iterrows():
         props = {c: _jsonable(leg[c]) for c in routes.columns if c not in DERIVED_COLUMNS}
         props["feature_type"] = "route_leg"
         props["mode_label"] = ROUTE_MODES.get(leg["mode"], leg["mode"])
+        unknown = str(leg.get("unknown_end", "") or "")
+        props["unknown_end"] = unknown
+        props["from_known"] = unknown not in ("from", "both")
+        props["to_known"] = unknown not in ("to", "both")
         features.append(
             {"type": "Feature", "geometry": leg.geometry.__geo_interface__, "properties": props}
         )
@@ -641,7 +672,7 @@ def render(
     if fmt == "csv":
         return incidents_csv(incidents)
     if fmt == "geojson":
-        return geojson(incidents, routes)
+        return geojson(incidents, routes, places)
     if fmt == "html":
         return standalone_html(incidents, routes, places, spec.title)
     if fmt == "pdf" and sheet:

@@ -25,6 +25,8 @@ from jinja2 import Template
 from dashboard import assets, basemap
 from dashboard.htmlsafe import SCRIPT_ESCAPES, esc, safe_link, script_safe
 from dashboard.incidents import effective_end
+from dashboard.vague import leaflet as vague_leaflet
+from dashboard.vague.areas import AREA_KINDS
 from dashboard.vocab import CATEGORIES, CONFIDENCE, PRECISIONS, ROUTE_MODES, ROUTE_STATUSES, SHAPES
 
 # Above this many incidents the map draws them as one canvas layer (IncidentPoints) instead of
@@ -959,6 +961,8 @@ def build_map(
     m.default_js = [(name, url) for name, url in m.default_js if name in _MAP_JS]
     m.default_css = [(name, url) for name, url in m.default_css if name in _MAP_CSS]
     m.get_root().header.add_child(Element(_STYLE))
+    # Issue 12: places the sources leave vague are drawn as areas, not points (dashboard/vague).
+    incidents, routes, vague_rest = vague_leaflet.split(incidents, routes, places)
     if presentation:
         m.get_root().html.add_child(
             Element("<script>document.body.classList.add('presentation');</script>")
@@ -973,7 +977,7 @@ def build_map(
 
     labels = folium.FeatureGroup(name="Place labels", show=True)
     for _, place in places.iterrows():
-        if place["kind"] == "country":
+        if place["kind"] in AREA_KINDS:  # issue 12: a stand-in point is no place to label
             continue
         folium.Marker(
             [place["latitude"], place["longitude"]],
@@ -1095,6 +1099,9 @@ def build_map(
             class_name="selected-ring",
         ).add_to(m)
 
+    vague_leaflet.add_layers(  # issue 12: the areas and legs split() took out
+        m, vague_rest, places, presentation=presentation, highlight_leg=highlight_leg
+    )
     Legend(
         legend_html(
             incidents["category"].unique(),

@@ -116,7 +116,8 @@ def _across(area: BaseGeometry, towards: Point) -> tuple[Point, Point] | None:
     if dx == dy == 0:
         return None
     polygonal = area.geom_type in ("Polygon", "MultiPolygon")
-    stub = STUB_DEG
+    # a short way in: at most STUB_DEG, less for a small area such as a province
+    stub = min(STUB_DEG, 0.2 * math.sqrt(area.area)) if polygonal else STUB_DEG
     for _ in range(4):  # shrink until the far point lies in the area (narrow countries)
         far = Point(edge.x + dx * stub, edge.y + dy * stub)
         if not polygonal or area.covers(far):
@@ -167,7 +168,8 @@ class AreaGroup:
         return f"{self.label}: {n} incident{'s' if n != 1 else ''}"
 
 
-def _country_name(iso: str) -> str:
+def country_name(iso: str) -> str:
+    """A country's short English name from the basemap (the code if it is not there)."""
     rows = basemap.countries()
     hit = rows.loc[rows["iso_a2"] == iso, "name"]
     return str(hit.iloc[0]) if len(hit) else iso
@@ -188,7 +190,7 @@ def incident_area(
         shape = basemap.country_shape(iso)
         if shape is None:
             return None
-        return f"country:{iso}", f"In {_country_name(iso)}, place not stated", shape
+        return f"country:{iso}", f"In {country_name(iso)}, place not stated", shape
     if level != 3:
         return None
     pid = str(row.get("place_id", "") or "")
@@ -198,7 +200,7 @@ def incident_area(
             str(place["country"]), float(place["longitude"]), float(place["latitude"])
         )
         if found:
-            a, b = sorted((_country_name(str(place["country"])), _country_name(found[1])))
+            a, b = sorted((country_name(str(place["country"])), country_name(found[1])))
             iso = "-".join(sorted((str(place["country"]), found[1])))
             return f"border:{iso}", f"On the {a}–{b} border, place not stated", found[0]
     admin1 = str(row.get("admin1", "") or "")
