@@ -24,6 +24,7 @@ from dashboard.export import (
     write_output,
 )
 from dashboard.filters import Filters, describe, filter_incidents, prepare, routes_for
+from dashboard.vague.areas import drawn_as
 from dashboard.vocab import CATEGORIES, INTERNAL_COLUMNS
 
 
@@ -147,7 +148,9 @@ def test_standalone_html_is_offline_and_complete(data):
     shown, legs, places, words = select(data)
     html = render("html", shown, legs, places, SnapshotSpec("My <b>map</b>", words)).decode()
     assert external_urls(html) == []
-    assert html.count("incident-marker") >= len(shown)
+    points = (drawn_as(shown, places) == "point").sum()
+    assert html.count("incident-marker") >= points  # the rest are areas (dashboard/vague)
+    assert html.count("area-label") >= 1
     assert "<title>My &lt;b&gt;map&lt;/b&gt;</title>" in html
 
 

@@ -261,10 +261,22 @@ def known_bounds(
                     float(pts["latitude"].max()),
                 )
             )
-    if len(routes):
-        boxes.append(tuple(float(v) for v in routes.total_bounds))
+    both = (
+        routes["unknown_end"].eq("both").to_numpy()
+        if "unknown_end" in routes and len(routes)
+        else [False] * len(routes)
+    )
+    legs = routes[~pd.Series(both, index=routes.index)] if len(routes) else routes
+    if len(legs):
+        boxes.append(tuple(float(v) for v in legs.total_bounds))
     groups = area_groups(incidents, places) if len(incidents) else []
-    boxes += [g.geometry.bounds for g in groups if g.precision == 3]  # a province, a border
+    # A province, a border, or a leg that is a whole border: enough of it to be seen (a point
+    # on it), not all of a 4,700 km border.
+    shapes = [g.geometry for g in groups if g.precision == 3]
+    shapes += list(routes.geometry[pd.Series(both, index=routes.index)]) if len(routes) else []
+    for geom in shapes:
+        p = geom.representative_point()
+        boxes.append((p.x - 1, p.y - 1, p.x + 1, p.y + 1))
     if not boxes:
         boxes = [g.geometry.bounds for g in groups]
     if not boxes:
