@@ -47,6 +47,7 @@ from dashboard.vague.areas import (  # noqa: E402
 )
 from dashboard.vocab import (  # noqa: E402
     CATEGORIES,
+    CONFIDENCE,
     INTERNAL_COLUMNS,
     PRECISIONS,
     ROUTE_MODES,
@@ -130,16 +131,18 @@ def _clamp(extent: tuple[float, float, float, float]) -> tuple[float, float, flo
     return minx, miny, maxx, maxy
 
 
-def _scale_bar(ax, extent, fontsize: float, left: bool = False) -> None:
+def _scale_bar(ax, extent, fontsize: float, inset=None) -> None:
+    """A scale bar in the lower right, or just left of an inset that holds that corner."""
     minx, miny, maxx, maxy = extent
     lat = miny + (maxy - miny) * 0.06
     km_per_deg = 111.32 * math.cos(math.radians(lat))
     target = (maxx - minx) * km_per_deg / 5
     nice = min((100, 200, 250, 500, 1000, 2000), key=lambda v: abs(v - target))
     length = nice / km_per_deg
-    x0 = maxx - (maxx - minx) * 0.04 - length
-    if left:  # the lower right holds the inset
-        x0 = minx + (maxx - minx) * 0.04
+    right = 0.96
+    if inset is not None and inset[0] > 0.5 and inset[1] < 0.5:  # the inset holds the corner
+        right = inset[0] - 0.03
+    x0 = minx + (maxx - minx) * right - length
     ax.add_patch(Rectangle((x0, lat), length, (maxy - miny) * 0.006, color="#222", zorder=20))
     ax.text(
         x0 + length / 2,
@@ -187,6 +190,7 @@ def _draw_map(
     scale: float = 1.0,
     inset: tuple[tuple[float, float, float, float], tuple[float, float, float, float]]
     | None = None,
+    reserve_corners: bool = True,
 ) -> None:
     """The map: basemap, vague areas, routes, incidents (fanned out where several share a
     place) and labels that never overlap. With ``inset`` ((lon/lat box, axes-fraction rect)),
@@ -291,6 +295,12 @@ def _draw_map(
         items.append(((place["longitude"], place["latitude"]), place["name"], place_style))
     items += [(anchor, text, end_style) for anchor, text in end_labels]
     obstacles = list(symbols)
+    if (
+        reserve_corners
+    ):  # the scale bar (either lower corner) and the north arrow: no label under them
+        for fx0, fy0, fx1, fy1 in ((0.3, 0, 1, 0.1), (0.9, 0.75, 1, 1)):
+            corners = ax.transAxes.transform([(fx0, fy0), (fx1, fy1)])
+            obstacles.append(Bbox(corners))
     if inset is not None:
         (bx0, by0, bx1, by1), (ix, iy, iw, ih) = inset
         items = [it for it in items if not (bx0 <= it[0][0] <= bx1 and by0 <= it[0][1] <= by1)]
@@ -385,7 +395,7 @@ def _draw_with_inset(
     rect = best[1]
     _draw_map(ax, incidents, routes, places, extent, scale, inset=(box, rect))
     inner = ax.inset_axes(rect, zorder=30)
-    _draw_map(inner, incidents, routes, places, box, scale * 0.85)
+    _draw_map(inner, incidents, routes, places, box, scale * 0.85, reserve_corners=False)
     for spine in inner.spines.values():
         spine.set_edgecolor("#222")
         spine.set_linewidth(1.2 * scale)
@@ -619,6 +629,23 @@ def snapshot(
     """A print-ready map image (png, svg or pdf) of exactly the given rows."""
     if fmt not in ("png", "svg", "pdf"):
         raise ExportError(f"snapshot format must be png, svg or pdf, not {fmt!r}")
+    fig = snapshot_figure(incidents, routes, places, spec, made)
+    buf = io.BytesIO()
+    metadata = {"Title": spec.title} if fmt in ("pdf", "svg") else None
+    with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
+        fig.savefig(buf, format=fmt, dpi=spec.dpi, metadata=metadata)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def snapshot_figure(
+    incidents: gpd.GeoDataFrame,
+    routes: gpd.GeoDataFrame,
+    places: gpd.GeoDataFrame,
+    spec: SnapshotSpec,
+    made: dt.date | None = None,
+) -> plt.Figure:
+    """The snapshot as a matplotlib figure (the caller saves and closes it)."""
     fig, width_in, height_in = _figure(spec)
     scale = width_in / 12  # type and symbols grow with the page
     header, footer, panel = 0.13, 0.05, 0.24
@@ -627,7 +654,7 @@ def snapshot(
     map_aspect = (map_w * width_in) / ((1 - header - footer) * height_in)
     extent = spec.extent or fitted_extent(incidents, routes, map_aspect, places)
     rect = _draw_with_inset(ax, incidents, routes, places, extent, scale)
-    _scale_bar(ax, extent, 9 * scale, left=rect is not None and rect[0] > 0.5 and rect[1] < 0.5)
+    _scale_bar(ax, extent, 9 * scale, rect)
     _north_arrow(ax, extent, 9 * scale)
     fig.text(0.015, 0.975, spec.title, fontsize=20 * scale, fontweight="bold", va="top")
     fig.text(0.015, 0.905, spec.subtitle, fontsize=12 * scale, va="top", color="#333")
@@ -656,12 +683,33 @@ def snapshot(
         va="bottom",
         ha="right",
     )
-    buf = io.BytesIO()
-    metadata = {"Title": spec.title} if fmt in ("pdf", "svg") else None
-    with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
-        fig.savefig(buf, format=fmt, dpi=spec.dpi, metadata=metadata)
-    plt.close(fig)
-    return buf.getvalue()
+    return fig
+
+
+SHEET_SIZE = (8.27, 11.69)  # A4 portrait, inches
+_LINE = 1.38  # line height as a multiple of the font size
+
+
+def _sheet_entry(row: pd.Series, wrap: int) -> list[tuple[str, dict]]:
+    """One incident as lines of (text, style): heading, the whole summary, confidence, source."""
+    cat = CATEGORIES[row["category"]]
+    published = (
+        f"{row['source_date']:%d %b %Y}" if pd.notna(row["source_date"]) else "date not stated"
+    )
+    head = f"{row['date_text']} ({date_window_text(row)}) · {row['location']} · {cat.label}"
+    confidence = f"Confidence: {row['confidence']} ({CONFIDENCE[row['confidence']]})"
+    wrapped = lambda text, width=wrap - 10: textwrap.wrap(  # noqa: E731
+        " ".join(str(text).split()), width, break_long_words=False, break_on_hyphens=False
+    )
+    lines = [(t, {"fontsize": 7, "fontweight": "bold"}) for t in wrapped(head)]
+    lines += [(t, {"fontsize": 7}) for t in wrapped(row["summary"], wrap)]
+    style = {"fontsize": 6.6, "color": "#8a1c1c" if row["confidence"] == "unconfirmed" else "#333"}
+    if row["confidence"] == "unconfirmed":
+        style["fontweight"] = "bold"
+    lines += [(t, style) for t in wrapped(confidence)]
+    cite = f"{row['source_outlet']}, “{row['source_title']}”, {published}"
+    lines += [(t, {"fontsize": 6.3, "color": "#555", "style": "italic"}) for t in wrapped(cite)]
+    return lines
 
 
 def briefing_sheet(
@@ -671,68 +719,89 @@ def briefing_sheet(
     title: str,
     subtitle: str,
     made: dt.date | None = None,
-    max_rows: int = 12,
 ) -> bytes:
-    """A one-page A4 PDF: the map, then the incidents shown with date, place, summary, citation."""
-    fig = plt.figure(figsize=(8.27, 11.69), dpi=150)
-    fig.text(0.06, 0.965, title, fontsize=16, fontweight="bold", va="top")
-    fig.text(0.06, 0.935, subtitle, fontsize=9.5, va="top", color="#333", wrap=True)
-    ax = fig.add_axes((0.06, 0.52, 0.88, 0.39))
-    extent = fitted_extent(incidents, routes, (0.88 * 8.27) / (0.39 * 11.69), places)
-    rect = _draw_with_inset(ax, incidents, routes, places, extent, 0.7)
-    _scale_bar(ax, extent, 6.5, left=rect is not None and rect[0] > 0.5 and rect[1] < 0.5)
-    _north_arrow(ax, extent, 6.5)
+    """An A4 PDF briefing: the map with its legend beside it (covering nothing), then every
+    incident of the selection in date order with its whole summary, its confidence stated and
+    its citation, continuing on further pages as needed."""
+    width_in, height_in = SHEET_SIZE
+    left, right, bottom = 0.07, 0.95, 0.045
+    pages: list[plt.Figure] = []
+    fig = plt.figure(figsize=SHEET_SIZE, dpi=150)
+    pages.append(fig)
+    fig.text(left, 0.965, title, fontsize=16, fontweight="bold", va="top")
+    for k, line in enumerate(textwrap.wrap(subtitle, 110)[:3]):
+        fig.text(left, 0.937 - k * 0.014, line, fontsize=9.5, va="top", color="#333")
+    ax = fig.add_axes((left, 0.50, 0.64, 0.40))
+    extent = fitted_extent(incidents, routes, (0.64 * width_in) / (0.40 * height_in), places)
+    rect = _draw_with_inset(ax, incidents, routes, places, extent, 0.6)
+    _scale_bar(ax, extent, 6, rect)
+    _north_arrow(ax, extent, 6)
     handles = legend_handles(incidents, routes, places)
     if handles:
-        ax.legend(handles=handles, loc="lower left", fontsize=5.8, framealpha=0.94)
+        fig.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(left + 0.655, 0.90),
+            fontsize=5.6,
+            frameon=False,
+            title="Legend",
+            title_fontsize=6.5,
+            alignment="left",
+            borderaxespad=0,
+            handlelength=2.2,
+        )
     ordered = incidents.sort_values(["date_start", "incident_id"], na_position="last")
-    y = 0.495
-    fig.text(0.06, y, "Incidents shown", fontsize=10, fontweight="bold", va="top")
+    y = 0.475
+    fig.text(
+        left,
+        y,
+        f"Incidents shown ({len(ordered)})",
+        fontsize=10,
+        fontweight="bold",
+        va="top",
+    )
     y -= 0.022
-    for _, row in ordered.head(max_rows).iterrows():
+    text_left = left + 0.075
+    wrap = 122
+    for _, row in ordered.iterrows():
+        lines = _sheet_entry(row, wrap)
+        need = sum(st["fontsize"] * _LINE for _, st in lines) / 72 / height_in + 0.008
+        if y - need < bottom + 0.02:
+            fig.text(
+                right, bottom - 0.02, "continued overleaf", fontsize=6.5, ha="right", color="#555"
+            )
+            fig = plt.figure(figsize=SHEET_SIZE, dpi=150)
+            pages.append(fig)
+            fig.text(left, 0.965, f"{title} (continued)", fontsize=11, fontweight="bold", va="top")
+            y = 0.94
         cat = CATEGORIES[row["category"]]
         fig.text(
-            0.06,
+            left,
             y,
-            f"{row['incident_id']}",
+            str(row["incident_id"]),
             fontsize=7,
             fontweight="bold",
             va="top",
             color=cat.colour,
         )
-        head = f"{row['date_text']} ({date_window_text(row)}) · {row['location']} · {cat.label}"
-        fig.text(0.14, y, _clip(head, 100), fontsize=7, va="top", fontweight="bold")
-        fig.text(0.14, y - 0.0115, _clip(row["summary"], 125), fontsize=6.6, va="top")
-        published = (
-            f"{row['source_date']:%d %b %Y}" if pd.notna(row["source_date"]) else "date not stated"
-        )
-        fig.text(
-            0.14,
-            y - 0.0225,
-            _clip(f"{row['source_outlet']}, “{row['source_title']}”, {published}", 130),
-            fontsize=6.2,
-            va="top",
-            color="#555",
-            style="italic",
-        )
-        y -= 0.0335
-    if len(ordered) > max_rows:
-        fig.text(
-            0.06,
-            y,
-            f"… and {len(ordered) - max_rows} more incidents (export CSV for the full list).",
-            fontsize=7,
-            va="top",
-            color="#555",
-        )
-    fig.text(0.06, 0.018, credit_line(incidents, made), fontsize=6.5, color="#444")
+        for text, style in lines:
+            fig.text(text_left, y, text, va="top", **style)
+            y -= style["fontsize"] * _LINE / 72 / height_in
+        y -= 0.008
+    for n, page in enumerate(pages, 1):
+        page.text(left, bottom - 0.02, credit_line(incidents, made), fontsize=6.5, color="#444")
+        if len(pages) > 1:
+            page.text(
+                right, 0.975, f"page {n} of {len(pages)}", fontsize=6.5, ha="right", color="#555"
+            )
     buf = io.BytesIO()
     with (
         matplotlib.rc_context({"pdf.fonttype": 42}),
         PdfPages(buf, metadata={"Title": title}) as pdf,
     ):
-        pdf.savefig(fig)
-    plt.close(fig)
+        for page in pages:
+            pdf.savefig(page)
+            plt.close(page)
     return buf.getvalue()
 
 
