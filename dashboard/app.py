@@ -36,6 +36,7 @@ from dashboard.filters import (  # noqa: E402
     routes_for,
 )
 from dashboard.htmlsafe import esc  # noqa: E402
+from dashboard.incidents import effective_end  # noqa: E402
 from dashboard.mapview import (  # noqa: E402
     BASEMAPS,
     build_map,
@@ -273,6 +274,10 @@ def timeline(
     if len(dated) <= TIMELINE_DETAIL_LIMIT:
         detail = pd.DataFrame(
             inc.loc[dated.index, ["incident_id", "date_start", "date_end", "date_text", "location"]]
+        )
+        # An end the source does not state (issue 12) runs to the window's end, not beyond.
+        detail["date_end"] = effective_end(
+            detail, max(pd.Timestamp(window[1]), detail["date_start"].max())
         )
         detail["label"] = dated["category"].map(labels)
         detail["shown"] = dated.index.isin(shown.index)

@@ -85,7 +85,7 @@ def test_pdf_snapshot_and_sheet(data):
     sheet = PdfReader(
         io.BytesIO(render("pdf", shown, legs, places, SnapshotSpec("Sheet", words), sheet=True))
     )
-    assert len(sheet.pages) == 1
+    assert len(sheet.pages) >= 1  # the list continues over pages (tests/vague/test_snapshot.py)
     text = sheet.pages[0].extract_text()
     assert "Sheet" in text and "Incidents shown" in text
     first = shown.sort_values(["date_start", "incident_id"], na_position="last").iloc[0]
