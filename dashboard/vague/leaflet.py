@@ -228,9 +228,11 @@ def add_layers(
     legs.add_to(m)
 
 
-def _leg_label(leg: pd.Series, places: gpd.GeoDataFrame) -> tuple[list[float], str] | None:
+def _leg_label(
+    leg: pd.Series, places: gpd.GeoDataFrame, geom=None
+) -> tuple[list[float], str] | None:
     """A short label at the unstated end: "from China, where not stated"."""
-    geom, end = leg.geometry, leg["unknown_end"]
+    geom, end = (leg["geometry"] if geom is None else geom), leg["unknown_end"]
     frm, to = _country_of(leg["from_place"], places), _country_of(leg["to_place"], places)
     if end == "both":
         lat, lon = _label_point(geom, along=0.3)

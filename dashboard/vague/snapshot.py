@@ -16,6 +16,7 @@ from matplotlib import patheffects
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MplPath
 from matplotlib.transforms import Bbox
+from shapely.geometry import LineString
 
 from dashboard.vague.areas import AreaGroup
 from dashboard.vocab import ROUTE_STATUSES
@@ -126,6 +127,7 @@ def draw_vague_legs(
     ax, legs: pd.DataFrame, places, scale: float
 ) -> list[tuple[tuple[float, float], str]]:
     """Dashed legs with an unstated end; returns the end labels to place."""
+    from dashboard.mapview import arc_points
     from dashboard.vague.leaflet import _leg_label  # the same words as the live map
 
     labels = []
@@ -134,6 +136,10 @@ def draw_vague_legs(
         geom = leg.geometry
         for part in getattr(geom, "geoms", [geom]):
             xs, ys = part.xy
+            if leg["mode"] == "flight" and len(xs) == 2:  # flights read as arcs, as elsewhere
+                arc = arc_points((ys[0], xs[0]), (ys[1], xs[1]))
+                xs, ys = [p[1] for p in arc], [p[0] for p in arc]
+                geom = LineString(list(zip(xs, ys, strict=True)))
             ax.plot(
                 xs,
                 ys,
@@ -156,7 +162,7 @@ def draw_vague_legs(
                 },
                 zorder=6,
             )
-        label = _leg_label(leg, places)
+        label = _leg_label(leg.drop("geometry"), places, geom)
         if label:
             (lat, lon), text = label
             labels.append(((lon, lat), text))
