@@ -25,6 +25,7 @@ from dashboard.vague.areas import AREA_KINDS, POINT, AreaGroup, area_groups, cou
 from dashboard.vocab import ROUTE_STATUSES
 
 AREA_FILL, AREA_EDGE = "#6b6b6b", "#555555"
+POPUP_RECORDS = 25  # full records in an area's popup; beyond that it says how many more
 BORDER_HIGHLIGHT = "#AA4499"
 
 
@@ -80,7 +81,12 @@ def area_popup_html(group: AreaGroup, incidents: pd.DataFrame) -> str:
     from dashboard.mapview import incident_popup_html  # the one record layout
 
     rows = incidents[incidents["incident_id"].isin(group.incident_ids)]
-    body = "".join(incident_popup_html(row) for _, row in rows.iterrows())
+    body = "".join(incident_popup_html(row) for _, row in rows.head(POPUP_RECORDS).iterrows())
+    if len(rows) > POPUP_RECORDS:  # a newsroom database can hold thousands "in China"
+        body += (
+            f"<p class='muted'>… and {len(rows) - POPUP_RECORDS:,} more: filter the table by "
+            f"country to read them all.</p>"
+        )
     return f"<div class='area-popup' data-area='{esc(group.key)}'><h4>{esc(group.title)}</h4>{body}</div>"
 
 
@@ -169,7 +175,7 @@ def add_layers(
             style_function=lambda _f, s=style: s,
             highlight_function=lambda _f: {"fillOpacity": 0.22, "opacity": 0.8},
             tooltip=folium.Tooltip(esc(area.title)),
-            popup=folium.Popup(popup, max_width=400, lazy=True),
+            popup=folium.Popup(popup, max_width=400, lazy=True, auto_pan=False),
             name=area.key,
         ).add_to(group)
         folium.Marker(
@@ -179,7 +185,7 @@ def add_layers(
                 class_name=f"area-label area-{area.key.split(':')[0]}",
                 icon_size=(1, 1),
             ),
-            popup=folium.Popup(popup, max_width=400, lazy=True),
+            popup=folium.Popup(popup, max_width=400, lazy=True, auto_pan=False),
         ).add_to(group)
     group.add_to(m)
 
