@@ -307,6 +307,17 @@ def known_bounds(
         boxes.append((p.x - 1, p.y - 1, p.x + 1, p.y + 1))
     if not boxes:
         boxes = [g.geometry.bounds for g in groups]
+    else:  # a small country mostly out of view (Laos, not China) is brought in whole
+        view = shapely.box(
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        )
+        for g in groups:
+            area = g.geometry.area
+            if g.precision == 4 and area < 150 and g.geometry.intersection(view).area < area / 2:
+                boxes.append(g.geometry.bounds)
     if not boxes:
         return None
     return (

@@ -161,3 +161,13 @@ def test_known_bounds_leave_out_the_country_stand_ins(data):
     cn = known_bounds(china_only, data.routes.iloc[:0], data.places)
     assert cn == pytest.approx(basemap.country_shape("CN").bounds)  # nothing else: the country
     assert west < east and south < north
+
+
+def test_a_small_country_mostly_out_of_view_is_brought_in(data):
+    inc = data.incidents[data.incidents["category"] == "crossing"]  # Onsong, and "in Laos"
+    legs = data.routes[
+        data.routes["incident_ids"].map(lambda ids: bool(set(ids) & set(inc["incident_id"])))
+    ]
+    west, south, east, north = known_bounds(inc, legs, data.places)
+    lw, ls, le, ln = basemap.country_shape("LA").bounds
+    assert west <= lw and south <= ls and east >= 129.9 and north >= 42.9
