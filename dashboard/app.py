@@ -38,6 +38,7 @@ from dashboard.filters import (  # noqa: E402
     view_subtitle,
 )
 from dashboard.htmlsafe import esc  # noqa: E402
+from dashboard.incidents import effective_end  # noqa: E402
 from dashboard.mapview import (  # noqa: E402
     BASEMAPS,
     PRESENTATION_MAX_ZOOM,
@@ -58,6 +59,7 @@ from dashboard.ui import auth, storedata  # noqa: E402
 from dashboard.ui.editor import editing_enabled, editor_panel  # noqa: E402
 from dashboard.ui.importer import import_panel  # noqa: E402
 from dashboard.urlstate import ViewState, parse_state, state_params  # noqa: E402
+from dashboard.vague.areas import incident_area  # noqa: E402
 from dashboard.vocab import (  # noqa: E402
     ACTOR_GROUPS,
     CATEGORIES,
@@ -310,6 +312,10 @@ def timeline(
         detail = pd.DataFrame(
             inc.loc[dated.index, ["incident_id", "date_start", "date_end", "date_text", "location"]]
         )
+        # An end the source does not state (issue 12) runs to the window's end, not beyond.
+        detail["date_end"] = effective_end(
+            detail, max(pd.Timestamp(window[1]), detail["date_start"].max())
+        )
         detail["label"] = dated["category"].map(labels)
         detail["shown"] = dated.index.isin(shown.index)
         base = alt.Chart(detail).encode(
@@ -458,11 +464,15 @@ def briefing_view(
         return
     step = steps[i]
     row = dataset.incidents[dataset.incidents["incident_id"] == step.incident_id].iloc[0]
-    pad = max(0.3, PRECISIONS[int(row["geo_precision"])].radius_km / 111.32)
-    (s, w), (n_, e) = (
-        (row["latitude"] - pad, row["longitude"] - pad),
-        (row["latitude"] + pad, row["longitude"] + pad),
-    )
+    area = incident_area(row, dataset.places)
+    if area is not None:  # drawn as its country, province or border: show all of it
+        w, s, e, n_ = area[2].bounds
+    else:
+        pad = max(0.3, PRECISIONS[int(row["geo_precision"])].radius_km / 111.32)
+        (s, w), (n_, e) = (
+            (row["latitude"] - pad, row["longitude"] - pad),
+            (row["latitude"] + pad, row["longitude"] + pad),
+        )
     if step.route_id:
         leg_rows = route_legs[
             (route_legs["route_id"] == step.route_id) & (route_legs["leg"] == step.leg)
@@ -585,7 +595,7 @@ def selection_from_widgets(shown: pd.DataFrame) -> None:
         st.session_state["_last_row"] = None
 
 
-def view_request(shown: pd.DataFrame, legs: pd.DataFrame) -> dict | None:
+def view_request(shown: pd.DataFrame, legs: pd.DataFrame, places) -> dict | None:
     """Fit the map to the result whenever the result changes (not while playing: the view
     would jump at every step), and keep any other request until the next change."""
     signature = (tuple(shown["incident_id"]), tuple(legs.index))
@@ -593,7 +603,7 @@ def view_request(shown: pd.DataFrame, legs: pd.DataFrame) -> dict | None:
         first = "_result" not in st.session_state
         st.session_state["_result"] = signature
         if not (first and st.session_state.get("_view_cmd")) and not st.session_state["playing"]:
-            request_view(bounds=result_bounds(shown, legs))
+            request_view(bounds=result_bounds(shown, legs, places))
     return st.session_state.get("_view_cmd")
 
 
@@ -637,7 +647,7 @@ def explore_view(dataset: Dataset, shown, legs, f: Filters, span) -> None:
                 "routes": legs,
                 "places": dataset.places,
                 "selected": selected,
-                "view": view_request(shown, legs),
+                "view": view_request(shown, legs, dataset.places),
             },
             presentation=False,
             returned=["last_object_clicked_popup", "center", "zoom"],

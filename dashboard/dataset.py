@@ -16,7 +16,7 @@ from dashboard import DEFAULT_INCIDENTS
 from dashboard.incidents import check_incidents
 from dashboard.places import PLACES_PATH, check_places
 from dashboard.problems import DataError, Problem, errors
-from dashboard.routes import ROUTE_COLUMNS, ROUTES_PATH, check_routes
+from dashboard.routes import ROUTE_COLUMNS, ROUTE_EXTRA_COLUMNS, ROUTES_PATH, check_routes
 from dashboard.tables import read_table
 
 
@@ -63,7 +63,7 @@ def check_dataset(
     places, problems = check_places(places_path)
     if places is None:
         return None, problems
-    route_table, _ = read_table(routes_path, ROUTE_COLUMNS)
+    route_table, _ = read_table(routes_path, ROUTE_COLUMNS, ROUTE_EXTRA_COLUMNS)
     route_ids = set(route_table["route_id"]) if route_table is not None else None
     incidents, incident_problems = check_incidents(
         incidents_path, places, route_ids, keep_valid=keep_valid

@@ -25,17 +25,29 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+import shapely.geometry  # noqa: E402
 from matplotlib import patheffects  # noqa: E402
 from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
 from matplotlib.collections import EllipseCollection  # noqa: E402
 from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import FancyArrowPatch, Rectangle  # noqa: E402
+from matplotlib.patches import FancyArrowPatch, Patch, Rectangle  # noqa: E402
+from matplotlib.transforms import Bbox  # noqa: E402
 
 from dashboard import basemap  # noqa: E402
 from dashboard.mapview import arc_points, date_window_text  # noqa: E402
+from dashboard.vague import snapshot as vague_snapshot  # noqa: E402
+from dashboard.vague.areas import (  # noqa: E402
+    AREA,
+    AREA_KINDS,
+    POINT,
+    area_groups,
+    drawn_as,
+    known_bounds,
+)
 from dashboard.vocab import (  # noqa: E402
     CATEGORIES,
+    CONFIDENCE,
     INTERNAL_COLUMNS,
     PRECISIONS,
     ROUTE_MODES,
@@ -45,7 +57,9 @@ from dashboard.vocab import (  # noqa: E402
 
 FORMATS = ("png", "svg", "pdf", "html", "csv", "geojson")
 ASPECTS: dict[str, float] = {"16:9": 16 / 9, "4:3": 4 / 3, "a4": 297 / 210, "square": 1.0}
-DERIVED_COLUMNS = frozenset({"search_text", "actor_groups", "line", "geometry"})
+DERIVED_COLUMNS = frozenset(
+    {"search_text", "actor_groups", "line", "geometry", "date_end_open", "drawn_as"}
+)
 BASEMAP_BOX = (88.0, 8.0, 142.0, 56.0)  # the clip box of geodata/basemap (see its README)
 BASEMAP_CREDIT = "Basemap: Natural Earth (public domain)"
 SEA, LAND = "#dbe6ef", "#f5f3ee"
@@ -78,12 +92,16 @@ def credit_line(incidents: pd.DataFrame, made: dt.date | None = None) -> str:
 
 
 def fitted_extent(
-    incidents: gpd.GeoDataFrame, routes: gpd.GeoDataFrame, aspect: float
+    incidents: gpd.GeoDataFrame,
+    routes: gpd.GeoDataFrame,
+    aspect: float,
+    places: gpd.GeoDataFrame | None = None,
 ) -> tuple[float, float, float, float]:
-    """The data's bounds, padded and widened to the page's aspect ratio."""
-    parts = [g for g in (incidents.geometry, routes.geometry) if len(g)]
-    if parts:
-        minx, miny, maxx, maxy = pd.concat(parts).total_bounds
+    """What the sources place (never a country's stand-in point: see
+    ``vague.areas.known_bounds``), padded and widened to the page's aspect ratio."""
+    bounds = known_bounds(incidents, routes, places)
+    if bounds is not None:
+        minx, miny, maxx, maxy = bounds
     else:
         minx, miny, maxx, maxy = 95.0, 15.0, 135.0, 50.0
     pad = max(2.0, 0.1 * max(maxx - minx, maxy - miny))
@@ -113,14 +131,18 @@ def _clamp(extent: tuple[float, float, float, float]) -> tuple[float, float, flo
     return minx, miny, maxx, maxy
 
 
-def _scale_bar(ax, extent, fontsize: float) -> None:
+def _scale_bar(ax, extent, fontsize: float, inset=None) -> None:
+    """A scale bar in the lower right, or just left of an inset that holds that corner."""
     minx, miny, maxx, maxy = extent
     lat = miny + (maxy - miny) * 0.06
     km_per_deg = 111.32 * math.cos(math.radians(lat))
     target = (maxx - minx) * km_per_deg / 5
     nice = min((100, 200, 250, 500, 1000, 2000), key=lambda v: abs(v - target))
     length = nice / km_per_deg
-    x0 = maxx - (maxx - minx) * 0.04 - length
+    right = 0.96
+    if inset is not None and inset[0] > 0.5 and inset[1] < 0.5:  # the inset holds the corner
+        right = inset[0] - 0.03
+    x0 = minx + (maxx - minx) * right - length
     ax.add_patch(Rectangle((x0, lat), length, (maxy - miny) * 0.006, color="#222", zorder=20))
     ax.text(
         x0 + length / 2,
@@ -159,18 +181,45 @@ def _north_arrow(ax, extent, fontsize: float) -> None:
     )
 
 
-def _draw_map(ax, incidents, routes, places, extent, scale: float = 1.0) -> None:
+def _draw_map(
+    ax,
+    incidents,
+    routes,
+    places,
+    extent,
+    scale: float = 1.0,
+    inset: tuple[tuple[float, float, float, float], tuple[float, float, float, float]]
+    | None = None,
+    reserve_corners: bool = True,
+) -> None:
+    """The map: basemap, vague areas, routes, incidents (fanned out where several share a
+    place) and labels that never overlap. With ``inset`` ((lon/lat box, axes-fraction rect)),
+    places in the box are labelled in the inset instead, and no label goes under it."""
     minx, miny, maxx, maxy = extent
+    mid_lat = (miny + maxy) / 2
+    kx = math.cos(math.radians(mid_lat))
+    ax.set_xlim(minx, maxx)  # limits first: fanning and labels work in screen units
+    ax.set_ylim(miny, maxy)
+    ax.set_aspect(1 / kx)
+    ax.apply_aspect()
     ax.set_facecolor(SEA)
     countries = basemap.countries()
     countries.plot(ax=ax, color=LAND, edgecolor="#8a8a8a", linewidth=0.6 * scale, zorder=1)
     lines = basemap.province_lines()
     if len(lines):
         lines.plot(ax=ax, color="#a8a8a8", linewidth=0.4 * scale, linestyle=(0, (3, 3)), zorder=2)
-    mid_lat = (miny + maxy) / 2
-    kx = math.cos(math.radians(mid_lat))
-    _draw_uncertainty(ax, incidents, kx, scale)
-    for _, leg in routes.iterrows():
+    how = drawn_as(incidents, places)
+    points = incidents[how == POINT] if len(incidents) else incidents
+    groups = area_groups(incidents[how == AREA], places) if len(incidents) else []
+    vague = (
+        routes["unknown_end"].ne("").to_numpy()
+        if "unknown_end" in routes and len(routes)
+        else np.zeros(len(routes), dtype=bool)
+    )
+    plain_legs, vague_legs = routes[~vague], routes[vague]
+    vague_snapshot.draw_areas(ax, groups, scale)
+    _draw_uncertainty(ax, points, kx, scale)
+    for _, leg in plain_legs.iterrows():
         status = ROUTE_STATUSES[leg["status"]]
         pts = [(lat, lon) for lon, lat in leg.geometry.coords]
         if leg["mode"] == "flight" and len(pts) == 2:
@@ -219,36 +268,138 @@ def _draw_map(ax, incidents, routes, places, extent, scale: float = 1.0) -> None
                 markeredgewidth=3 * scale,
                 zorder=8,
             )
-    _draw_incidents(ax, incidents, scale)
+    end_labels = vague_snapshot.draw_vague_legs(ax, vague_legs, places, scale)
+    symbols = _draw_incidents(ax, points, scale)
+    # Labels: the areas' counts first, then places with incidents or legs, then unstated ends.
+    avoid = list(zip(points["longitude"], points["latitude"], strict=True)) if len(points) else []
+    area_style = {"fontsize": 7.5 * scale, "color": "#222", "fontstyle": "italic"}
+    place_style = {"fontsize": 8 * scale, "color": "#333"}
+    end_style = {"fontsize": 7 * scale, "color": "#444", "fontstyle": "italic"}
+    items = [
+        (vague_snapshot.area_label_anchor(g, extent, avoid), g.title, area_style) for g in groups
+    ]
     shown_places = (
-        set(incidents.get("place_id", pd.Series(dtype=str)))
-        | set(routes.get("from_place", []))
-        | set(routes.get("to_place", []))
+        set(points.get("place_id", pd.Series(dtype=str)))
+        | set(plain_legs.get("from_place", []))
+        | set(plain_legs.get("to_place", []))
+        | {
+            pid
+            for _, leg in vague_legs.iterrows()
+            for pid, end in ((leg["from_place"], "from"), (leg["to_place"], "to"))
+            if leg["unknown_end"] not in (end, "both")
+        }
     )
     for pid, place in places.iterrows():
-        if pid not in shown_places or place["kind"] == "country":
+        if pid not in shown_places or place["kind"] in AREA_KINDS:
             continue
-        if not (minx <= place["longitude"] <= maxx and miny <= place["latitude"] <= maxy):
-            continue
-        ax.annotate(
-            place["name"],
-            (place["longitude"], place["latitude"]),
-            xytext=(7 * scale, 5 * scale),
-            textcoords="offset points",
-            fontsize=8 * scale,
-            color="#333",
-            zorder=12,
-            path_effects=_halo(scale),
+        items.append(((place["longitude"], place["latitude"]), place["name"], place_style))
+    items += [(anchor, text, end_style) for anchor, text in end_labels]
+    obstacles = list(symbols)
+    if (
+        reserve_corners
+    ):  # the scale bar (either lower corner) and the north arrow: no label under them
+        for fx0, fy0, fx1, fy1 in ((0.3, 0, 1, 0.1), (0.9, 0.75, 1, 1)):
+            corners = ax.transAxes.transform([(fx0, fy0), (fx1, fy1)])
+            obstacles.append(Bbox(corners))
+    if inset is not None:
+        (bx0, by0, bx1, by1), (ix, iy, iw, ih) = inset
+        items = [it for it in items if not (bx0 <= it[0][0] <= bx1 and by0 <= it[0][1] <= by1)]
+        corners = ax.transAxes.transform([(ix, iy), (ix + iw, iy + ih)])
+        obstacles.append(Bbox(corners))
+        ax.add_patch(
+            Rectangle(
+                (bx0, by0),
+                bx1 - bx0,
+                by1 - by0,
+                fill=False,
+                edgecolor="#222",
+                linewidth=1.0 * scale,
+                zorder=13,
+            )
         )
+        (px0, py0), (px1, py1) = ax.transData.transform([(bx0, by0), (bx1, by1)])
+        obstacles.append(Bbox.from_extents(px0, py0, px1, py1))
+    vague_snapshot.place_labels(ax, items, obstacles, scale)
     ax.set_xlim(minx, maxx)
     ax.set_ylim(miny, maxy)
-    ax.set_aspect(1 / kx)
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_xlabel("")
     ax.set_ylabel("")
     for spine in ax.spines.values():
         spine.set_edgecolor("#888")
+
+
+def dense_box(incidents: pd.DataFrame, places, extent) -> tuple[float, float, float, float] | None:
+    """Where symbols crowd on a wide map (the Korean peninsula next to Laos and Mongolia):
+    a lon/lat box worth an inset, or None."""
+    minx, miny, maxx, maxy = extent
+    if maxx - minx < 18 or not len(incidents):
+        return None
+    pts = incidents[drawn_as(incidents, places) == POINT]
+    if len(pts) < 5:
+        return None
+    xy = np.column_stack([pts["longitude"].to_numpy(float), pts["latitude"].to_numpy(float)])
+    counts = [int(((abs(xy[:, 0] - x) <= 4) & (abs(xy[:, 1] - y) <= 3.5)).sum()) for x, y in xy]
+    best = int(np.argmax(counts))
+    if counts[best] < 5 or counts[best] == len(xy):
+        return None if counts[best] < 5 else _dense_from(xy, xy[best], extent)
+    return _dense_from(xy, xy[best], extent)
+
+
+def _dense_from(xy, centre, extent):
+    near = xy[(abs(xy[:, 0] - centre[0]) <= 4) & (abs(xy[:, 1] - centre[1]) <= 3.5)]
+    x0, y0 = near.min(axis=0) - 1.2
+    x1, y1 = near.max(axis=0) + 1.2
+    if (x1 - x0) > 0.35 * (extent[2] - extent[0]):
+        return None
+    return float(x0), float(y0), float(x1), float(y1)
+
+
+def _draw_with_inset(
+    ax, incidents, routes, places, extent, scale: float
+) -> tuple[float, float, float, float] | None:
+    """The map, plus an inset of the dense area where there is one, in the emptiest corner."""
+    box = dense_box(incidents, places, extent)
+    if box is None:
+        _draw_map(ax, incidents, routes, places, extent, scale)
+        return None
+    minx, miny, maxx, maxy = extent
+    ax_w, ax_h = ax.get_position().width, ax.get_position().height
+    fig_w, fig_h = ax.figure.get_size_inches()
+    ratio = (ax_w * fig_w) / (ax_h * fig_h)  # width / height of the axes on paper
+    bx0, by0, bx1, by1 = box
+    bkx = math.cos(math.radians((by0 + by1) / 2))
+    w = 0.36
+    h = w * ratio * (by1 - by0) / ((bx1 - bx0) * bkx)
+    if h > 0.55:
+        w, h = w * 0.55 / h, 0.55
+    xs = incidents["longitude"].to_numpy(float) if len(incidents) else np.array([])
+    ys = incidents["latitude"].to_numpy(float) if len(incidents) else np.array([])
+    if len(routes):
+        coords = shapely.get_coordinates(routes.geometry.values)
+        xs, ys = np.concatenate([xs, coords[:, 0]]), np.concatenate([ys, coords[:, 1]])
+    fx, fy = (xs - minx) / (maxx - minx), (ys - miny) / (maxy - miny)
+    bfx0, bfx1 = (bx0 - minx) / (maxx - minx), (bx1 - minx) / (maxx - minx)
+    bfy0, bfy1 = (by0 - miny) / (maxy - miny), (by1 - miny) / (maxy - miny)
+    best = None
+    for cx, cy in ((0.985 - w, 0.015), (0.015, 0.015), (0.015, 0.985 - h), (0.985 - w, 0.985 - h)):
+        if not (cx + w < bfx0 or cx > bfx1 or cy + h < bfy0 or cy > bfy1):
+            continue  # never cover the area the inset enlarges
+        crowd = int(((fx >= cx) & (fx <= cx + w) & (fy >= cy) & (fy <= cy + h)).sum())
+        if best is None or crowd < best[0]:
+            best = (crowd, (cx, cy, w, h))
+    if best is None:
+        _draw_map(ax, incidents, routes, places, extent, scale)
+        return None
+    rect = best[1]
+    _draw_map(ax, incidents, routes, places, extent, scale, inset=(box, rect))
+    inner = ax.inset_axes(rect, zorder=30)
+    _draw_map(inner, incidents, routes, places, box, scale * 0.85, reserve_corners=False)
+    for spine in inner.spines.values():
+        spine.set_edgecolor("#222")
+        spine.set_linewidth(1.2 * scale)
+    return rect
 
 
 UNCERTAINTY_LIMIT = 20_000  # above this many approximate places, circles are not drawn
@@ -307,15 +458,26 @@ def _draw_uncertainty(ax, incidents, kx: float, scale: float) -> None:
     )
 
 
-def _draw_incidents(ax, incidents, scale: float) -> None:
+def _draw_incidents(ax, incidents, scale: float) -> list[Bbox]:
     """Each incident as its category's marker (hollow when unconfirmed): one scatter call per
-    category and fill, instead of one plot call per incident."""
+    category and fill. Incidents at one place sit on a small ring around it, joined to it by
+    a thin line, so Onsong's five are five symbols. Returns the symbols' boxes in pixels (for
+    label placement)."""
     if not len(incidents):
-        return
+        return []
     categories = incidents["category"].to_numpy()
     hollow = (incidents["confidence"] == "unconfirmed").to_numpy()
-    lon = incidents["longitude"].to_numpy(dtype=float)
-    lat = incidents["latitude"].to_numpy(dtype=float)
+    lon0 = incidents["longitude"].to_numpy(dtype=float)
+    lat0 = incidents["latitude"].to_numpy(dtype=float)
+    size_pt = 11 * scale
+    fan = vague_snapshot.fan_offsets(incidents, size_pt * 1.1)
+    shift = vague_snapshot.points_to_data(ax, fan)
+    lon, lat = lon0 + shift[:, 0], lat0 + shift[:, 1]
+    moved = np.flatnonzero((fan != 0).any(axis=1))
+    for i in moved:
+        ax.plot([lon0[i], lon[i]], [lat0[i], lat[i]], color="#555", linewidth=0.6 * scale, zorder=9)
+    if len(moved):
+        ax.scatter(lon0[moved], lat0[moved], s=(2.2 * scale) ** 2, color="#222", zorder=9.5)
     for key, cat in CATEGORIES.items():
         for is_hollow in (False, True):
             rows = (categories == key) & (hollow == is_hollow)
@@ -324,13 +486,18 @@ def _draw_incidents(ax, incidents, scale: float) -> None:
             ax.scatter(
                 lon[rows],
                 lat[rows],
-                s=(11 * scale) ** 2,
+                s=size_pt**2,
                 marker=SHAPES[cat.shape].mpl_marker,
                 facecolors="white" if is_hollow else cat.colour,
                 edgecolors=cat.colour if is_hollow else "#1a1a1a",
                 linewidths=(2.2 if is_hollow else 0.8) * scale,
                 zorder=10,
             )
+    if len(incidents) > 2000:  # labels avoid symbols; beyond this, only their extent matters
+        return []
+    half = size_pt * ax.figure.dpi / 72 / 2
+    centres = ax.transData.transform(np.column_stack([lon, lat]))
+    return [Bbox.from_extents(x - half, y - half, x + half, y + half) for x, y in centres]
 
 
 def _halo(scale: float) -> list:
@@ -342,11 +509,15 @@ def _route_linestyle(status: str):
     return {"intended": (0, (6, 4)), "alleged": (0, (1.5, 3))}.get(status, "-")
 
 
-def legend_handles(incidents: pd.DataFrame, routes: pd.DataFrame) -> list[Line2D]:
-    """Legend entries drawn from the declared styles, only for what is shown."""
+def legend_handles(
+    incidents: pd.DataFrame, routes: pd.DataFrame, places: gpd.GeoDataFrame | None = None
+) -> list[Line2D]:
+    """Legend entries drawn from the declared styles, only for what is shown (a category
+    only drawn as an area has no symbol on the map, so no symbol in the legend)."""
     handles = []
+    symbols = incidents[drawn_as(incidents, places) == POINT] if len(incidents) else incidents
     for key, cat in CATEGORIES.items():
-        if key in set(incidents["category"]):
+        if key in set(symbols["category"]):
             handles.append(
                 Line2D(
                     [],
@@ -373,7 +544,39 @@ def legend_handles(incidents: pd.DataFrame, routes: pd.DataFrame) -> list[Line2D
                 label="Hollow: unconfirmed",
             )
         )
-    if len(incidents) and (incidents["geo_precision"] >= 2).any():
+    if len(incidents) and (incidents["geo_precision"] == 4).any():
+        handles.append(
+            Patch(
+                facecolor="white",
+                edgecolor="#555",
+                hatch="////",
+                linestyle=(0, (5, 3)),
+                label=textwrap.fill("Hatched: a country; the place there is not stated", 26),
+            )
+        )
+    if len(incidents) and (incidents["geo_precision"] == 3).any():
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color="#AA4499",
+                alpha=0.45,
+                linewidth=6,
+                label=textwrap.fill("Broad band: a border or region; place not stated", 26),
+            )
+        )
+    if "unknown_end" in routes and routes["unknown_end"].ne("").any():
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color="#555",
+                linewidth=2.2,
+                linestyle=(0, (4, 2.5)),
+                label=textwrap.fill("Dashed leg: one end not stated (see its label)", 26),
+            )
+        )
+    if len(incidents) and (incidents["geo_precision"] == 2).any():
         handles.append(
             Line2D(
                 [],
@@ -383,7 +586,7 @@ def legend_handles(incidents: pd.DataFrame, routes: pd.DataFrame) -> list[Line2D
                 markerfacecolor="#dddddd",
                 markeredgecolor="#777",
                 markersize=12,
-                label="Shaded circle: approximate place",
+                label=textwrap.fill("Shaded circle: near a town or within a district", 26),
             )
         )
     for key, status in ROUTE_STATUSES.items():
@@ -426,19 +629,36 @@ def snapshot(
     """A print-ready map image (png, svg or pdf) of exactly the given rows."""
     if fmt not in ("png", "svg", "pdf"):
         raise ExportError(f"snapshot format must be png, svg or pdf, not {fmt!r}")
+    fig = snapshot_figure(incidents, routes, places, spec, made)
+    buf = io.BytesIO()
+    metadata = {"Title": spec.title} if fmt in ("pdf", "svg") else None
+    with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
+        fig.savefig(buf, format=fmt, dpi=spec.dpi, metadata=metadata)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def snapshot_figure(
+    incidents: gpd.GeoDataFrame,
+    routes: gpd.GeoDataFrame,
+    places: gpd.GeoDataFrame,
+    spec: SnapshotSpec,
+    made: dt.date | None = None,
+) -> plt.Figure:
+    """The snapshot as a matplotlib figure (the caller saves and closes it)."""
     fig, width_in, height_in = _figure(spec)
     scale = width_in / 12  # type and symbols grow with the page
     header, footer, panel = 0.13, 0.05, 0.24
     map_w = 0.985 - panel - 0.015
     ax = fig.add_axes((0.015, footer, map_w, 1 - header - footer))
     map_aspect = (map_w * width_in) / ((1 - header - footer) * height_in)
-    extent = spec.extent or fitted_extent(incidents, routes, map_aspect)
-    _draw_map(ax, incidents, routes, places, extent, scale)
-    _scale_bar(ax, extent, 9 * scale)
+    extent = spec.extent or fitted_extent(incidents, routes, map_aspect, places)
+    rect = _draw_with_inset(ax, incidents, routes, places, extent, scale)
+    _scale_bar(ax, extent, 9 * scale, rect)
     _north_arrow(ax, extent, 9 * scale)
     fig.text(0.015, 0.975, spec.title, fontsize=20 * scale, fontweight="bold", va="top")
     fig.text(0.015, 0.905, spec.subtitle, fontsize=12 * scale, va="top", color="#333")
-    handles = legend_handles(incidents, routes)
+    handles = legend_handles(incidents, routes, places)
     if handles:
         fig.legend(
             handles=handles,
@@ -463,12 +683,33 @@ def snapshot(
         va="bottom",
         ha="right",
     )
-    buf = io.BytesIO()
-    metadata = {"Title": spec.title} if fmt in ("pdf", "svg") else None
-    with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
-        fig.savefig(buf, format=fmt, dpi=spec.dpi, metadata=metadata)
-    plt.close(fig)
-    return buf.getvalue()
+    return fig
+
+
+SHEET_SIZE = (8.27, 11.69)  # A4 portrait, inches
+_LINE = 1.38  # line height as a multiple of the font size
+
+
+def _sheet_entry(row: pd.Series, wrap: int) -> list[tuple[str, dict]]:
+    """One incident as lines of (text, style): heading, the whole summary, confidence, source."""
+    cat = CATEGORIES[row["category"]]
+    published = (
+        f"{row['source_date']:%d %b %Y}" if pd.notna(row["source_date"]) else "date not stated"
+    )
+    head = f"{row['date_text']} ({date_window_text(row)}) · {row['location']} · {cat.label}"
+    confidence = f"Confidence: {row['confidence']} ({CONFIDENCE[row['confidence']]})"
+    wrapped = lambda text, width=wrap - 10: textwrap.wrap(  # noqa: E731
+        " ".join(str(text).split()), width, break_long_words=False, break_on_hyphens=False
+    )
+    lines = [(t, {"fontsize": 7, "fontweight": "bold"}) for t in wrapped(head)]
+    lines += [(t, {"fontsize": 7}) for t in wrapped(row["summary"], wrap)]
+    style = {"fontsize": 6.6, "color": "#8a1c1c" if row["confidence"] == "unconfirmed" else "#333"}
+    if row["confidence"] == "unconfirmed":
+        style["fontweight"] = "bold"
+    lines += [(t, style) for t in wrapped(confidence)]
+    cite = f"{row['source_outlet']}, “{row['source_title']}”, {published}"
+    lines += [(t, {"fontsize": 6.3, "color": "#555", "style": "italic"}) for t in wrapped(cite)]
+    return lines
 
 
 def briefing_sheet(
@@ -478,68 +719,89 @@ def briefing_sheet(
     title: str,
     subtitle: str,
     made: dt.date | None = None,
-    max_rows: int = 12,
 ) -> bytes:
-    """A one-page A4 PDF: the map, then the incidents shown with date, place, summary, citation."""
-    fig = plt.figure(figsize=(8.27, 11.69), dpi=150)
-    fig.text(0.06, 0.965, title, fontsize=16, fontweight="bold", va="top")
-    fig.text(0.06, 0.935, subtitle, fontsize=9.5, va="top", color="#333", wrap=True)
-    ax = fig.add_axes((0.06, 0.52, 0.88, 0.39))
-    extent = fitted_extent(incidents, routes, (0.88 * 8.27) / (0.39 * 11.69))
-    _draw_map(ax, incidents, routes, places, extent, 0.7)
-    _scale_bar(ax, extent, 6.5)
-    _north_arrow(ax, extent, 6.5)
-    handles = legend_handles(incidents, routes)
+    """An A4 PDF briefing: the map with its legend beside it (covering nothing), then every
+    incident of the selection in date order with its whole summary, its confidence stated and
+    its citation, continuing on further pages as needed."""
+    width_in, height_in = SHEET_SIZE
+    left, right, bottom = 0.07, 0.95, 0.045
+    pages: list[plt.Figure] = []
+    fig = plt.figure(figsize=SHEET_SIZE, dpi=150)
+    pages.append(fig)
+    fig.text(left, 0.965, title, fontsize=16, fontweight="bold", va="top")
+    for k, line in enumerate(textwrap.wrap(subtitle, 110)[:3]):
+        fig.text(left, 0.937 - k * 0.014, line, fontsize=9.5, va="top", color="#333")
+    ax = fig.add_axes((left, 0.50, 0.64, 0.40))
+    extent = fitted_extent(incidents, routes, (0.64 * width_in) / (0.40 * height_in), places)
+    rect = _draw_with_inset(ax, incidents, routes, places, extent, 0.6)
+    _scale_bar(ax, extent, 6, rect)
+    _north_arrow(ax, extent, 6)
+    handles = legend_handles(incidents, routes, places)
     if handles:
-        ax.legend(handles=handles, loc="lower left", fontsize=5.8, framealpha=0.94)
+        fig.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(left + 0.655, 0.90),
+            fontsize=5.6,
+            frameon=False,
+            title="Legend",
+            title_fontsize=6.5,
+            alignment="left",
+            borderaxespad=0,
+            handlelength=2.2,
+        )
     ordered = incidents.sort_values(["date_start", "incident_id"], na_position="last")
-    y = 0.495
-    fig.text(0.06, y, "Incidents shown", fontsize=10, fontweight="bold", va="top")
+    y = 0.475
+    fig.text(
+        left,
+        y,
+        f"Incidents shown ({len(ordered)})",
+        fontsize=10,
+        fontweight="bold",
+        va="top",
+    )
     y -= 0.022
-    for _, row in ordered.head(max_rows).iterrows():
+    text_left = left + 0.075
+    wrap = 122
+    for _, row in ordered.iterrows():
+        lines = _sheet_entry(row, wrap)
+        need = sum(st["fontsize"] * _LINE for _, st in lines) / 72 / height_in + 0.008
+        if y - need < bottom + 0.02:
+            fig.text(
+                right, bottom - 0.02, "continued overleaf", fontsize=6.5, ha="right", color="#555"
+            )
+            fig = plt.figure(figsize=SHEET_SIZE, dpi=150)
+            pages.append(fig)
+            fig.text(left, 0.965, f"{title} (continued)", fontsize=11, fontweight="bold", va="top")
+            y = 0.94
         cat = CATEGORIES[row["category"]]
         fig.text(
-            0.06,
+            left,
             y,
-            f"{row['incident_id']}",
+            str(row["incident_id"]),
             fontsize=7,
             fontweight="bold",
             va="top",
             color=cat.colour,
         )
-        head = f"{row['date_text']} ({date_window_text(row)}) · {row['location']} · {cat.label}"
-        fig.text(0.14, y, _clip(head, 100), fontsize=7, va="top", fontweight="bold")
-        fig.text(0.14, y - 0.0115, _clip(row["summary"], 125), fontsize=6.6, va="top")
-        published = (
-            f"{row['source_date']:%d %b %Y}" if pd.notna(row["source_date"]) else "date not stated"
-        )
-        fig.text(
-            0.14,
-            y - 0.0225,
-            _clip(f"{row['source_outlet']}, “{row['source_title']}”, {published}", 130),
-            fontsize=6.2,
-            va="top",
-            color="#555",
-            style="italic",
-        )
-        y -= 0.0335
-    if len(ordered) > max_rows:
-        fig.text(
-            0.06,
-            y,
-            f"… and {len(ordered) - max_rows} more incidents (export CSV for the full list).",
-            fontsize=7,
-            va="top",
-            color="#555",
-        )
-    fig.text(0.06, 0.018, credit_line(incidents, made), fontsize=6.5, color="#444")
+        for text, style in lines:
+            fig.text(text_left, y, text, va="top", **style)
+            y -= style["fontsize"] * _LINE / 72 / height_in
+        y -= 0.008
+    for n, page in enumerate(pages, 1):
+        page.text(left, bottom - 0.02, credit_line(incidents, made), fontsize=6.5, color="#444")
+        if len(pages) > 1:
+            page.text(
+                right, 0.975, f"page {n} of {len(pages)}", fontsize=6.5, ha="right", color="#555"
+            )
     buf = io.BytesIO()
     with (
         matplotlib.rc_context({"pdf.fonttype": 42}),
         PdfPages(buf, metadata={"Title": title}) as pdf,
     ):
-        pdf.savefig(fig)
-    plt.close(fig)
+        for page in pages:
+            pdf.savefig(page)
+            plt.close(page)
     return buf.getvalue()
 
 
@@ -557,19 +819,49 @@ def incidents_csv(incidents: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False).encode("utf-8")
 
 
-def geojson(incidents: gpd.GeoDataFrame, routes: gpd.GeoDataFrame) -> bytes:
-    """Incidents (points) and route legs (lines) as one FeatureCollection with citations."""
+def geojson(
+    incidents: gpd.GeoDataFrame, routes: gpd.GeoDataFrame, places: gpd.GeoDataFrame | None = None
+) -> bytes:
+    """Incidents, route legs and vague areas as one FeatureCollection with citations.
+
+    An incident the map draws as an area (a country, a province, a border) has no point
+    geometry here either (``null``, as RFC 7946 allows) and names its area in ``drawn_in``;
+    the area is one ``feature_type: "area"`` feature listing its incidents. Route legs carry
+    ``unknown_end`` (from, to, both or empty) and ``from_known`` / ``to_known``.
+    """
+    how = drawn_as(incidents, places)
+    groups = area_groups(incidents[how == AREA], places) if len(incidents) else []
+    area_of = {iid: g.key for g in groups for iid in g.incident_ids}
     features = []
-    for _, row in incidents.iterrows():
+    for idx, row in incidents.iterrows():
         props = {c: _jsonable(row[c]) for c in public_columns(incidents)}
         props["feature_type"] = "incident"
+        props["date_end_stated"] = not bool(row.get("date_end_open", False))
+        props["drawn_in"] = area_of.get(row["incident_id"]) if how[idx] == AREA else None
+        geometry = None if how[idx] == AREA else row.geometry.__geo_interface__
+        features.append({"type": "Feature", "geometry": geometry, "properties": props})
+    for g in groups:
         features.append(
-            {"type": "Feature", "geometry": row.geometry.__geo_interface__, "properties": props}
+            {
+                "type": "Feature",
+                "geometry": shapely.geometry.mapping(g.geometry),
+                "properties": {
+                    "feature_type": "area",
+                    "area": g.key,
+                    "label": g.label,
+                    "geo_precision": g.precision,
+                    "incident_ids": list(g.incident_ids),
+                },
+            }
         )
     for _, leg in routes.iterrows():
         props = {c: _jsonable(leg[c]) for c in routes.columns if c not in DERIVED_COLUMNS}
         props["feature_type"] = "route_leg"
         props["mode_label"] = ROUTE_MODES.get(leg["mode"], leg["mode"])
+        unknown = str(leg.get("unknown_end", "") or "")
+        props["unknown_end"] = unknown
+        props["from_known"] = unknown not in ("from", "both")
+        props["to_known"] = unknown not in ("to", "both")
         features.append(
             {"type": "Feature", "geometry": leg.geometry.__geo_interface__, "properties": props}
         )
@@ -638,7 +930,7 @@ def render(
     if fmt == "csv":
         return incidents_csv(incidents)
     if fmt == "geojson":
-        return geojson(incidents, routes)
+        return geojson(incidents, routes, places)
     if fmt == "html":
         return standalone_html(incidents, routes, places, spec.title)
     if fmt == "pdf" and sheet:

@@ -2,7 +2,8 @@
 
 Plain functions over GeoDataFrames so the app, the CLI exports and the tests all
 select exactly the same rows. An incident matches a date window when its own
-window overlaps it; route legs follow the incidents they connect.
+window overlaps it (an end the source does not state runs to today); route legs follow the
+incidents they connect.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pandas as pd
 
 from dashboard import basemap
 from dashboard.gazetteer.romanise import romanisation_key
+from dashboard.incidents import effective_end
 from dashboard.places import normalise_name, place_names
 from dashboard.vocab import ACTOR_GROUPS, CATEGORIES, OTHER_ACTOR
 
@@ -105,6 +107,10 @@ def data_window(incidents: gpd.GeoDataFrame) -> tuple[dt.date, dt.date]:
     if pd.isna(first):
         today = dt.date.today()
         return today, today
+    # An open end (see incidents.effective_end) does not stretch the span to today: the span
+    # is what the sources date. Open-ended incidents still match any later window.
+    latest_start = incidents["date_start"].max()
+    last = latest_start if pd.isna(last) else max(last, latest_start)
     return first.date(), last.date()
 
 
@@ -142,7 +148,7 @@ def incident_mask(incidents: gpd.GeoDataFrame, f: Filters) -> pd.Series:
     if f.start is not None or f.end is not None:
         start = pd.Timestamp(f.start) if f.start else pd.Timestamp.min
         end = pd.Timestamp(f.end) if f.end else pd.Timestamp.max
-        ds, de = incidents["date_start"], incidents["date_end"]
+        ds, de = incidents["date_start"], effective_end(incidents)  # open end: up to today
         in_window = (ds <= end) & (de >= start)
         undated = ds.isna().to_numpy()
         mask &= np.where(undated, f.include_undated, in_window.to_numpy())

@@ -27,6 +27,25 @@ from dashboard.vocab import (
     PRECISIONS,
 )
 
+# An incident whose source gives a start but no end ("from mid-May") keeps date_end empty and
+# says so in date_note with this phrase; filters treat the window as running to today.
+OPEN_END_PHRASE = "end not stated"
+
+
+def open_end_mask(incidents: pd.DataFrame) -> np.ndarray:
+    """Which incidents have a stated start and an end the source does not state."""
+    if "date_end_open" in incidents:
+        return incidents["date_end_open"].to_numpy(dtype=bool)
+    return (incidents["date_start"].notna() & incidents["date_end"].isna()).to_numpy()
+
+
+def effective_end(incidents: pd.DataFrame, today: pd.Timestamp | None = None) -> pd.Series:
+    """date_end, with an open end read as today: the arrests "from mid-May" are not known to
+    have stopped, so any later window may hold them. Undated incidents stay NaT."""
+    today = today if today is not None else pd.Timestamp.today().normalize()
+    end = incidents["date_end"].copy()
+    return end.where(~open_end_mask(incidents), today)
+
 
 def _choices(options) -> str:
     return ", ".join(options)
@@ -108,9 +127,19 @@ def check_incidents(
     for col in ("date_start", "date_end", "source_date"):
         dates[col] = _parse_each(raw[col], ~blank[col], parse_date, report, col, col)
     has_start, has_end = ~blank["date_start"], ~blank["date_end"]
-    for i in np.flatnonzero(has_start != has_end):
-        col = "date_end" if has_start[i] else "date_start"
-        report(i, "window", col, "give both date_start and date_end, or neither")
+    says_open = raw["date_note"].str.casefold().str.contains(OPEN_END_PHRASE, regex=False)
+    open_end = has_start & ~has_end & says_open.to_numpy(dtype=bool, na_value=False)
+    for i in np.flatnonzero((has_start != has_end) & ~open_end):
+        if has_start[i]:
+            report(
+                i,
+                "window",
+                "date_end",
+                "empty while date_start is given: give date_end, or, if the source states no "
+                f'end, write "{OPEN_END_PHRASE}" in date_note',
+            )
+        else:
+            report(i, "window", "date_start", "give both date_start and date_end, or neither")
     for i in np.flatnonzero(~has_start & ~has_end & blank["date_note"]):
         report(
             i,
@@ -210,6 +239,7 @@ def check_incidents(
     frame = table.copy()
     frame["date_start"] = pd.to_datetime(pd.Series(dates["date_start"], index=frame.index))
     frame["date_end"] = pd.to_datetime(pd.Series(dates["date_end"], index=frame.index))
+    frame["date_end_open"] = pd.Series(open_end, index=frame.index, dtype=bool)
     frame["source_date"] = pd.to_datetime(pd.Series(dates["source_date"], index=frame.index))
     frame["latitude"] = pd.Series(lat, index=frame.index, dtype=float)
     frame["longitude"] = pd.Series(lon, index=frame.index, dtype=float)

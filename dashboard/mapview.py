@@ -26,6 +26,9 @@ from jinja2 import Template
 
 from dashboard import assets, basemap
 from dashboard.htmlsafe import SCRIPT_ESCAPES, esc, safe_link, script_safe
+from dashboard.incidents import effective_end
+from dashboard.vague import leaflet as vague_leaflet
+from dashboard.vague.areas import AREA_KINDS, known_bounds
 from dashboard.vocab import (
     BORDER,
     CATEGORIES,
@@ -85,6 +88,8 @@ def date_window_text(row: pd.Series) -> str:
     if pd.isna(row["date_start"]):
         return "year not stated"
     start, end = row["date_start"], row["date_end"]
+    if pd.isna(end):
+        return f"from {start:%d %b %Y} (end not stated)"
     if start == end:
         return f"{start:%d %b %Y}"
     return f"{start:%d %b %Y} – {end:%d %b %Y}"
@@ -475,7 +480,7 @@ class IncidentPoints(MacroElement):
         conf = _vocab_index(incidents["confidence"], _CONFIDENCE_KEYS)
         level = incidents["geo_precision"].to_numpy(dtype=np.int64) - 1
         code = (cat * 4 + level) * 3 + conf
-        start, end = _days(incidents["date_start"]), _days(incidents["date_end"])
+        start, end = _days(incidents["date_start"]), _days(effective_end(incidents))
         days = np.empty(2 * n, dtype=np.int64)
         days[0::2], days[1::2] = start, np.where(start >= 0, end - start, 0)
         parts = [
@@ -959,17 +964,22 @@ class DrawnCount(MacroElement):
         self._name = "DrawnCount"
 
 
-def result_bounds(incidents: gpd.GeoDataFrame, routes: gpd.GeoDataFrame) -> list[list[float]]:
-    """[[south, west], [north, east]] of what a view shows (the whole region when empty)."""
-    frames = [g for g in (incidents.geometry, routes.geometry) if len(g)]
-    if not frames:
+def result_bounds(
+    incidents: gpd.GeoDataFrame, routes: gpd.GeoDataFrame, places: gpd.GeoDataFrame | None = None
+) -> list[list[float]]:
+    """[[south, west], [north, east]] of what the sources place in a view: never stretched to
+    a country's stand-in point (``vague.areas.known_bounds``); the region when empty."""
+    box = known_bounds(incidents, routes, places)
+    if box is None:
         return REGION_BOUNDS
-    minx, miny, maxx, maxy = pd.concat(frames).total_bounds
+    minx, miny, maxx, maxy = box
     return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
 
 
-def _fit(incidents: gpd.GeoDataFrame, routes: gpd.GeoDataFrame) -> list[list[float]]:
-    (miny, minx), (maxy, maxx) = result_bounds(incidents, routes)
+def _fit(
+    incidents: gpd.GeoDataFrame, routes: gpd.GeoDataFrame, places: gpd.GeoDataFrame
+) -> list[list[float]]:
+    (miny, minx), (maxy, maxx) = result_bounds(incidents, routes, places)
     pad_x, pad_y = max(1.5, (maxx - minx) * 0.08), max(1.5, (maxy - miny) * 0.08)
     return [[miny - pad_y, minx - pad_x], [maxy + pad_y, maxx + pad_x]]
 
@@ -1018,6 +1028,7 @@ def base_map(
     borders = folium.FeatureGroup(name="Borders and provinces", show=True, control=False)
     VectorBasemap(online).add_to(borders)
     borders.add_to(m)
+    vague_leaflet.install(m)
     Legend(legend_html()).add_to(m)
     Fullscreen(position="topleft").add_to(m)
     if asset_base is not None:
@@ -1032,7 +1043,7 @@ def _place_labels(
     wanted = set(incidents["place_id"]) | set(routes["from_place"]) | set(routes["to_place"])
     labels = folium.FeatureGroup(name="Place labels", show=True, control=False)
     for pid, place in places.iterrows():
-        if place["kind"] == "country" or pid not in wanted:
+        if place["kind"] in AREA_KINDS or pid not in wanted:  # a stand-in is no place to label
             continue
         folium.Marker(
             [place["latitude"], place["longitude"]],
@@ -1174,8 +1185,13 @@ def map_layers(
     ring, the legend rows that apply and (``view``) where the map should look, as a request
     ``escapeeMap.view`` applies once: ``{"token", "bounds"}`` or ``{"token", "center", "zoom"}``.
     """
+    # Places the sources leave vague are drawn as areas, not points (dashboard/vague).
+    incidents, routes, vague_rest = vague_leaflet.split(incidents, routes, places)
     large = len(incidents) > LARGE_THRESHOLD
     layers = [_place_labels(places, incidents, routes)]
+    layers += vague_leaflet.layers(
+        vague_rest, places, presentation=presentation, highlight_leg=highlight_leg
+    )
     layers.append(_route_layer(routes, places, highlight_leg, presentation))
     if large:
         points = folium.FeatureGroup(name="Incidents", show=True, control=False)
@@ -1234,7 +1250,7 @@ def build_map(
     if center is not None and zoom is not None:
         view = {"token": "initial", "center": list(center), "zoom": zoom}
     else:
-        view = {"token": "initial", "bounds": _fit(incidents, routes)}
+        view = {"token": "initial", "bounds": _fit(incidents, routes, places)}
     for layer in map_layers(
         incidents,
         routes,

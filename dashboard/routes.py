@@ -15,11 +15,13 @@ import pandas as pd
 from shapely import wkt
 from shapely.errors import ShapelyError
 from shapely.geometry import LineString, Point
+from shapely.geometry.base import BaseGeometry
 
 from dashboard import GEODATA_DIR
 from dashboard.cells import parse_date, parse_int, parse_list
 from dashboard.problems import Problem, errors
 from dashboard.tables import read_table
+from dashboard.vague.areas import AREA_KINDS, honest_leg, place_area
 from dashboard.vocab import PRECISIONS, ROUTE_MODES, ROUTE_STATUSES
 
 ROUTES_PATH = GEODATA_DIR / "routes.csv"
@@ -39,6 +41,10 @@ ROUTE_COLUMNS = [
     "note",
     "geometry",
 ]
+# Optional: which end the source does not state although a place is named there ("from" for
+# an inferred origin). Ends at a country, province or border area are unknown anyway.
+ROUTE_EXTRA_COLUMNS = ["unknown_end"]
+UNKNOWN_END_VALUES = ("", "from", "to", "both")
 _REQUIRED = [
     "route_id",
     "route_name",
@@ -74,9 +80,10 @@ def check_routes(
     another is reported with ``link_severity``.
     """
     shown = str(path)
-    table, problems = read_table(path, ROUTE_COLUMNS)
+    table, problems = read_table(path, ROUTE_COLUMNS, ROUTE_EXTRA_COLUMNS)
     if table is None:
         return None, problems
+    unknown_ends: list[str] = []
     geoms: list[LineString | None] = []
     legs: list[int | None] = []
     starts: list[pd.Timestamp] = []
@@ -160,7 +167,11 @@ def check_routes(
                             shown, line, "incident_ids", f"unknown incident {iid!r}", link_severity
                         )
                     )
-        geom = _leg_geometry(shown, line, row, places, problems)
+        unknown = _unknown_end(shown, line, row, places, problems)
+        unknown_ends.append(unknown)
+        geom = _honest_geometry(shown, line, row, places, problems)
+        if geom is None:
+            geom = _leg_geometry(shown, line, row, places, problems)
         geoms.append(geom)
         legs.append(leg)
         starts.append(pd.Timestamp(dates["date_start"]) if dates.get("date_start") else pd.NaT)
@@ -173,10 +184,81 @@ def check_routes(
     frame["date_end"] = pd.to_datetime(pd.Series(ends, index=frame.index))
     frame["incident_ids"] = frame["incident_ids"].map(parse_list)
     frame["approximate"] = frame["approximate"].eq("true")
+    frame["unknown_end"] = unknown_ends
     frame = frame.drop(columns=["geometry"])
     routes = gpd.GeoDataFrame(frame, geometry=geoms, crs="EPSG:4326")
     routes["line"] = routes.index
     return routes.sort_values(["route_id", "leg"]).reset_index(drop=True), problems
+
+
+def _is_area(place_id: str, places: gpd.GeoDataFrame) -> bool:
+    return place_id in places.index and places.at[place_id, "kind"] in AREA_KINDS
+
+
+def _unknown_end(
+    shown: str, line: int, row: pd.Series, places: gpd.GeoDataFrame, problems: list[Problem]
+) -> str:
+    """Which ends the source leaves unstated: the column's word, plus any end at an area."""
+    said = row.get("unknown_end", "").strip()
+    if said not in UNKNOWN_END_VALUES:
+        problems.append(
+            Problem(
+                shown,
+                line,
+                "unknown_end",
+                f"unknown value {said!r} (expected empty, from, to or both)",
+            )
+        )
+        said = ""
+    ends = {
+        "from": said in ("from", "both") or _is_area(row["from_place"], places),
+        "to": said in ("to", "both") or _is_area(row["to_place"], places),
+    }
+    return "both" if all(ends.values()) else next((k for k, v in ends.items() if v), "")
+
+
+def _honest_geometry(
+    shown: str, line: int, row: pd.Series, places: gpd.GeoDataFrame, problems: list[Problem]
+) -> BaseGeometry | None:
+    """For a leg with a country, province or border-area end: an arrow across the nearest
+    border, or the shared border itself (dashboard.vague.areas.honest_leg), never a line to
+    the area's stand-in point. A geometry typed in the file for such a leg is not used."""
+    ends = [row["from_place"], row["to_place"]]
+    if not all(pid in places.index for pid in ends) or not any(
+        _is_area(pid, places) for pid in ends
+    ):
+        return None
+    frm, to = (places.loc[pid] for pid in ends)
+    geom = honest_leg(
+        place_area(frm) if _is_area(ends[0], places) else None,
+        frm.geometry,
+        place_area(to) if _is_area(ends[1], places) else None,
+        to.geometry,
+    )
+    if geom is None:
+        problems.append(
+            Problem(
+                shown,
+                line,
+                "geometry",
+                "no border to draw this leg across (is the known place inside the area?); "
+                "drawn straight to the area's representative point",
+                "warning",
+            )
+        )
+        return None
+    if row["geometry"].strip():
+        problems.append(
+            Problem(
+                shown,
+                line,
+                "geometry",
+                "not used: a leg with a country, province or border-area end is drawn across "
+                "the border from the basemap; leave this cell empty",
+                "warning",
+            )
+        )
+    return geom
 
 
 def _leg_geometry(

@@ -120,3 +120,100 @@ def test_places_agree_with_geonames():
         assert km(row["latitude"], row["longitude"], city["latitude"], city["longitude"]) < 3, pid
         checked += 1
     assert checked >= 7
+
+
+# The corrections of issue 12: each checks a claim against the article's own words.
+
+
+def by_id(incidents):
+    return incidents.set_index("incident_id")
+
+
+def test_lao06_claims_only_the_reported_whereabouts(incidents, seeds):
+    row = by_id(incidents).loc["LAO-06"]
+    text = seeds[seed_of(row["source_quote"], seeds)]
+    assert "the Chinese authorities' involvement in this case may be limited" in text
+    assert row["category"] != "deportation"
+    assert "Chinese authorities" not in row["actors"]
+    assert row["geo_precision"] >= 2  # "whereabouts in the Chinese capital" are not known
+    assert row["confidence"] == "unconfirmed"
+
+
+def test_bukchong_story_does_not_say_the_family_paid(seeds):
+    import csv
+
+    from dashboard import GEODATA_DIR
+
+    with open(GEODATA_DIR / "stories.csv", newline="", encoding="utf-8") as f:
+        intro = next(
+            r["intro"] for r in csv.DictReader(f) if r["story_id"] == "bukchong-checkpoint"
+        )
+    assert "to pool together USD 300" in seeds["001_2437508fbf896b79.txt"]
+    assert "paid" not in intro and "pays USD 300" in intro
+
+
+def test_ons05_parents_aided_defections_the_defector_was_accused(incidents):
+    summary = by_id(incidents).loc["ONS-05", "summary"]
+    assert "accused of helping" not in summary
+    assert "involved in aiding defections" in summary
+    assert "accused the defector" in summary
+
+
+def test_ons01_says_nothing_the_source_does_not(incidents):
+    row = by_id(incidents).loc["ONS-01"]
+    assert "repeatedly" not in row["summary"].lower()
+    assert "over the past year" in row["source_quote"]
+
+
+def test_lao07_date_text_is_not_the_deportation_s(incidents):
+    row = by_id(incidents).loc["LAO-07"]
+    assert "early this week" not in row["date_text"]
+    assert "not dated" in row["date_text"]
+
+
+def test_chn01_end_is_not_invented(incidents, seeds):
+    row = by_id(incidents).loc["CHN-01"]
+    assert pd.isna(row["date_end"]) and bool(row["date_end_open"])
+    assert "end not stated" in row["date_note"].lower()
+    assert f"{row['date_start']:%Y-%m}" == "2019-05"
+
+
+def test_the_nine_s_flight_through_china_is_an_incident_with_country_level_ends(incidents):
+    from dashboard.dataset import load_dataset
+
+    rows = by_id(incidents)
+    fled = rows.loc["LAO-08"]
+    assert (
+        "fled from their country to the Southeast Asian nation via China last month"
+        in (fled["source_quote"])
+    )
+    assert (fled["category"], fled["geo_precision"], fled["people_count"]) == ("crossing", 4, 9)
+    assert f"{fled['date_start']:%Y-%m-%d}/{fled['date_end']:%Y-%m-%d}" == "2013-04-01/2013-04-30"
+    data = load_dataset()
+    legs = data.routes[data.routes["incident_ids"].map(lambda ids: "LAO-08" in ids)]
+    kinds = {data.places.at[p, "kind"] for p in [*legs["from_place"], *legs["to_place"]]}
+    assert kinds == {"country"} and set(legs["unknown_end"]) == {"both"}
+
+
+def test_no_leg_the_source_does_not_describe():
+    from dashboard.dataset import load_dataset
+
+    routes = load_dataset().routes
+    pairs = set(zip(routes["from_place"], routes["to_place"], strict=True))
+    assert ("laos", "vientiane") not in pairs
+
+
+def test_inferred_flight_origin_is_marked():
+    from dashboard.dataset import load_dataset
+
+    routes = load_dataset().routes
+    leg = routes[(routes["from_place"] == "beijing") & (routes["to_place"] == "pyongyang")].iloc[0]
+    assert leg["unknown_end"] == "from"
+
+
+def test_border_alt_names_are_not_the_country_s():
+    from dashboard.dataset import load_dataset
+
+    alt = load_dataset().places.at["mn_cn_border", "alt_names"]
+    assert not {"Mongolia", "Монгол", "Монгол Улс", "蒙古", "몽골"} & set(alt)
+    assert all("border" in n.lower() or "边" in n for n in alt)

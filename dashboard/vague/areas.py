@@ -1,0 +1,328 @@
+"""Areas for vague places and honest geometry for route legs with an unstated end.
+
+Everything here is computed from the Natural Earth files in geodata/basemap (countries and
+North Korean provinces), so no coordinate is typed in. Plain shapely/pandas: the validator,
+the exports and the map all use the same answers.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import LineString, MultiLineString, Point
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import nearest_points
+
+from dashboard import basemap
+
+# Gazetteer kinds whose point is only a stand-in for an area: never draw them as a point.
+AREA_KINDS = frozenset({"country", "province", "border_area"})
+# How far (degrees of latitude, ~110 km) an arrow reaches across the border it enters through.
+STUB_DEG = 1.0
+POINT, AREA = "point", "area"
+
+
+@lru_cache(maxsize=64)
+def shared_border(iso_a: str, iso_b: str) -> BaseGeometry | None:
+    """The border two countries share, as (multi)lines; None if they do not touch here."""
+    a, b = basemap.country_shape(iso_a), basemap.country_shape(iso_b)
+    if a is None or b is None:
+        return None
+    return _lines(shapely.intersection(a.boundary, b.boundary))
+
+
+def _lines(geom: BaseGeometry) -> BaseGeometry | None:
+    """The line parts of an intersection, merged; None if it has none."""
+    parts = [
+        g
+        for g in shapely.get_parts(shapely.get_parts(geom))
+        if g.geom_type == "LineString" and not g.is_empty
+    ]
+    if not parts:
+        return None
+    merged = shapely.line_merge(MultiLineString(parts))
+    return None if merged.is_empty else merged
+
+
+@lru_cache(maxsize=64)
+def border_line(iso_a2: str, lon: float, lat: float) -> tuple[BaseGeometry, str] | None:
+    """The border of ``iso_a2`` with the neighbour whose shared border passes nearest the
+    point (a border area's stand-in), and that neighbour's code."""
+    best: tuple[float, BaseGeometry, str] | None = None
+    point = Point(lon, lat)
+    for code in basemap.countries()["iso_a2"].dropna().unique():
+        if code == iso_a2:
+            continue
+        line = shared_border(iso_a2, str(code))
+        if line is None:
+            continue
+        d = line.distance(point)
+        if best is None or d < best[0]:
+            best = (d, line, str(code))
+    return (best[1], best[2]) if best else None
+
+
+@lru_cache(maxsize=32)
+def province_shape(name: str) -> BaseGeometry | None:
+    """A North Korean province polygon by its English name (geodata/basemap/kp_provinces)."""
+    prov = basemap.provinces()
+    if "name" not in prov or not name:
+        return None
+    rows = prov[prov["name"].str.casefold() == name.casefold()]
+    return shapely.union_all(rows.geometry.values) if len(rows) else None
+
+
+def place_area(place: pd.Series) -> BaseGeometry | None:
+    """The area a country, province or border-area place stands for (None for towns)."""
+    kind = place.get("kind", "")
+    if kind == "country":
+        return basemap.country_shape(str(place["country"]))
+    if kind == "province":
+        return province_shape(str(place.get("admin1", "") or place.get("name", "")))
+    if kind == "border_area":
+        found = border_line(
+            str(place["country"]), float(place["longitude"]), float(place["latitude"])
+        )
+        return found[0] if found else None
+    return None
+
+
+def _unit(dx: float, dy: float, lat: float) -> tuple[float, float]:
+    """A unit direction in degrees, measured with longitude shrunk by cos(lat)."""
+    k = max(math.cos(math.radians(lat)), 0.05)
+    length = math.hypot(dx * k, dy)
+    if length == 0:
+        return 0.0, 0.0
+    return dx / length / k, dy / length
+
+
+def _across(area: BaseGeometry, towards: Point) -> tuple[Point, Point] | None:
+    """(the area's point nearest ``towards``, a point STUB_DEG further on, away from
+    ``towards``: inside a country or province, across the line for a border)."""
+    if area.is_empty:
+        return None
+    if area.geom_type in ("Polygon", "MultiPolygon") and area.covers(towards):
+        return None  # the known place is inside the area: no border to cross
+    edge = nearest_points(area, towards)[0]
+    dx, dy = _unit(edge.x - towards.x, edge.y - towards.y, towards.y)
+    if dx == dy == 0:
+        rep = area.representative_point()
+        dx, dy = _unit(rep.x - towards.x, rep.y - towards.y, towards.y)
+    if dx == dy == 0:
+        return None
+    polygonal = area.geom_type in ("Polygon", "MultiPolygon")
+    # a short way in: at most STUB_DEG, less for a small area such as a province
+    stub = min(STUB_DEG, 0.2 * math.sqrt(area.area)) if polygonal else STUB_DEG
+    for _ in range(4):  # shrink until the far point lies in the area (narrow countries)
+        far = Point(edge.x + dx * stub, edge.y + dy * stub)
+        if not polygonal or area.covers(far):
+            break
+        stub /= 2
+    return edge, far
+
+
+def honest_leg(
+    from_area: BaseGeometry | None, from_pt: Point, to_area: BaseGeometry | None, to_pt: Point
+) -> BaseGeometry | None:
+    """Geometry of a leg one or both of whose ends is only an area (None if both are points).
+
+    - from an area to a place: an arrow entering the place from across the area's nearest
+      border (it starts STUB_DEG inside the area and passes the border point);
+    - from a place to an area: an arrow from the place to just inside the area's nearest edge;
+    - between two areas: the border they share (the crossing point is not stated).
+    None also when no honest shape exists (e.g. the place lies inside the area); the caller
+    then says so.
+    """
+    if from_area is None and to_area is None:
+        return None
+    if from_area is not None and to_area is not None:
+        lines = [a for a in (from_area, to_area) if a.geom_type.endswith("LineString")]
+        if lines:
+            return lines[0]
+        return _lines(shapely.intersection(from_area.boundary, to_area.boundary))
+    if from_area is not None:
+        found = _across(from_area, to_pt)
+        return LineString([found[1], to_pt]) if found else None
+    found = _across(to_area, from_pt)
+    return LineString([from_pt, found[1]]) if found else None
+
+
+@dataclass
+class AreaGroup:
+    """Incidents drawn together as one area: a country, a province or a border line."""
+
+    key: str
+    label: str  # "In China, place not stated"
+    geometry: BaseGeometry
+    precision: int
+    incident_ids: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        n = len(self.incident_ids)
+        return f"{self.label}: {n} incident{'s' if n != 1 else ''}"
+
+
+def country_name(iso: str) -> str:
+    """A country's short English name from the basemap (the code if it is not there)."""
+    rows = basemap.countries()
+    hit = rows.loc[rows["iso_a2"] == iso, "name"]
+    return str(hit.iloc[0]) if len(hit) else iso
+
+
+def incident_area(
+    row: pd.Series, places: gpd.GeoDataFrame | None
+) -> tuple[str, str, BaseGeometry] | None:
+    """(key, label, geometry) of the area a vague incident is drawn as, or None for a point.
+
+    Precision 4 is the country; precision 3 is the border line for a border-area place, else
+    the province polygon where geodata has it (North Korea only). Anything else, or an area
+    not in the basemap, stays a point with its uncertainty circle.
+    """
+    level = int(row["geo_precision"])
+    if level == 4:
+        iso = str(row["country"])
+        shape = basemap.country_shape(iso)
+        if shape is None:
+            return None
+        return f"country:{iso}", f"In {country_name(iso)}, place not stated", shape
+    if level != 3:
+        return None
+    pid = str(row.get("place_id", "") or "")
+    place = places.loc[pid] if places is not None and pid in places.index else None
+    if place is not None and place["kind"] == "border_area":
+        found = border_line(
+            str(place["country"]), float(place["longitude"]), float(place["latitude"])
+        )
+        if found:
+            a, b = sorted((country_name(str(place["country"])), country_name(found[1])))
+            iso = "-".join(sorted((str(place["country"]), found[1])))
+            return f"border:{iso}", f"On the {a}–{b} border, place not stated", found[0]
+    admin1 = str(row.get("admin1", "") or "")
+    if place is not None and place["kind"] == "province":
+        admin1 = str(place["admin1"] or place["name"])
+    shape = province_shape(admin1)
+    if shape is not None:
+        return f"province:{admin1}", f"In {admin1} Province, place not stated", shape
+    return None
+
+
+def _area_keys(incidents: pd.DataFrame, places: gpd.GeoDataFrame | None) -> pd.Series:
+    """For each incident, the key of the area it is drawn as, or None: one look-up per
+    distinct (precision, country, admin1, place) rather than per row, so 100,000 incidents
+    cost a few dozen look-ups."""
+    level = incidents["geo_precision"].to_numpy(dtype=int)
+    keys = pd.Series(None, index=incidents.index, dtype=object)
+    vague = level >= 3
+    if not vague.any():
+        return keys
+    cols = ("country", "admin1", "place_id")
+    parts = [pd.factorize(pd.Series(level[vague]))]
+    for col in cols:  # column by column: no copy of the geometries, no string joins
+        values = incidents[col][vague] if col in incidents else pd.Series([""] * int(vague.sum()))
+        parts.append(pd.factorize(values.fillna("").astype(object)))
+    stacked = np.column_stack([codes for codes, _ in parts])
+    combos, inverse = np.unique(stacked, axis=0, return_inverse=True)
+    found = []
+    for combo in combos:
+        prec, country, admin1, pid = (str(parts[k][1][c]) for k, c in enumerate(combo))
+        row = {"geo_precision": prec, "country": country, "admin1": admin1, "place_id": pid}
+        found.append(incident_area(row, places))
+    codes = inverse.reshape(-1)
+    _AREA_CACHE.update({v[0]: v for v in found if v})
+    names = np.array([v[0] if v else None for v in found], dtype=object)
+    keys[vague] = names[codes]
+    return keys
+
+
+_AREA_CACHE: dict[str, tuple[str, str, BaseGeometry]] = {}
+
+
+def drawn_as(incidents: pd.DataFrame, places: gpd.GeoDataFrame | None = None) -> pd.Series:
+    """For each incident, "point" or "area": how the map and the exports draw it.
+
+    Town and district level (precision 1-2) are points; country level (4) is always an area;
+    region level (3) is an area where the basemap has it (a border line, a North Korean
+    province) and otherwise a point with its uncertainty circle.
+    """
+    if not len(incidents):
+        return pd.Series([], index=incidents.index, dtype=object)
+    keys = _area_keys(incidents, places)
+    return pd.Series(np.where(keys.notna(), AREA, POINT), index=incidents.index, dtype=object)
+
+
+def area_groups(incidents: pd.DataFrame, places: gpd.GeoDataFrame | None = None) -> list[AreaGroup]:
+    """The vague incidents grouped by the area they are drawn as, largest area first."""
+    if not len(incidents):
+        return []
+    keys = _area_keys(incidents, places)
+    groups = []
+    for key, ids in incidents["incident_id"].astype(str).groupby(keys[keys.notna()]):
+        _, label, shape = _AREA_CACHE[key]
+        precision = 4 if key.startswith("country:") else 3
+        groups.append(AreaGroup(str(key), label, shape, precision, list(ids)))
+    return sorted(groups, key=lambda g: (-g.precision, g.key))
+
+
+def known_bounds(
+    incidents: pd.DataFrame, routes: gpd.GeoDataFrame, places: gpd.GeoDataFrame | None = None
+) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) of what the sources place: incidents drawn as points and
+    route legs. Country areas only count when nothing else is shown, so a map never stretches
+    to take in a country's stand-in point (or all of China) for "somewhere in China"."""
+    boxes = []
+    if len(incidents):
+        how = drawn_as(incidents, places)
+        pts = incidents[how == POINT]
+        if len(pts):
+            boxes.append(
+                (
+                    float(pts["longitude"].min()),
+                    float(pts["latitude"].min()),
+                    float(pts["longitude"].max()),
+                    float(pts["latitude"].max()),
+                )
+            )
+    both = (
+        routes["unknown_end"].eq("both").to_numpy()
+        if "unknown_end" in routes and len(routes)
+        else [False] * len(routes)
+    )
+    legs = routes[~pd.Series(both, index=routes.index)] if len(routes) else routes
+    if len(legs):
+        boxes.append(tuple(float(v) for v in legs.total_bounds))
+    groups = area_groups(incidents, places) if len(incidents) else []
+    # A province, a border, or a leg that is a whole border: enough of it to be seen (a point
+    # on it), not all of a 4,700 km border.
+    shapes = [g.geometry for g in groups if g.precision == 3]
+    shapes += list(routes.geometry[pd.Series(both, index=routes.index)]) if len(routes) else []
+    for geom in shapes:
+        p = geom.representative_point()
+        boxes.append((p.x - 1, p.y - 1, p.x + 1, p.y + 1))
+    if not boxes:
+        boxes = [g.geometry.bounds for g in groups]
+    else:  # a small country mostly out of view (Laos, not China) is brought in whole
+        view = shapely.box(
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        )
+        for g in groups:
+            area = g.geometry.area
+            if g.precision == 4 and area < 150 and g.geometry.intersection(view).area < area / 2:
+                boxes.append(g.geometry.bounds)
+    if not boxes:
+        return None
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
