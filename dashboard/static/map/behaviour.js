@@ -44,7 +44,28 @@
                 } catch (err) { /* another origin: nothing to forward to */ }
             });
         }
-        L.control.scale({position: "bottomright"}).addTo(map);
+        L.control.scale({position: "topright"}).addTo(map);
+        map.on("zoomend layeradd resize", E.declutter);
+    };
+
+    // Place labels never overprint each other: at each zoom, a label that would overlap one
+    // already shown (or an area's count label) is hidden until zooming in makes room.
+    E.declutter = function () {
+        clearTimeout(E.declutterTimer);
+        E.declutterTimer = setTimeout(function () {
+            var taken = [];
+            document.querySelectorAll(".area-label > div").forEach(function (el) {
+                taken.push(el.getBoundingClientRect());
+            });
+            document.querySelectorAll(".place-label > div").forEach(function (el) {
+                el.style.visibility = "";
+                var r = el.getBoundingClientRect();
+                var clash = taken.some(function (t) {
+                    return r.left < t.right && t.left < r.right && r.top < t.bottom && t.top < r.bottom;
+                });
+                if (clash) { el.style.visibility = "hidden"; } else { taken.push(r); }
+            });
+        }, 0);
     };
 
     // Space the legend and the controls take, so a fitted view keeps every mark clear of them.
