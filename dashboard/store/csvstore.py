@@ -432,7 +432,10 @@ class CsvStore:
                     )
                 parts = [(0, rec.start), (rec.end, f.size)]
                 before, after = current, None
+            known = self._ids if self._ids and self._ids[0] == _stamp(f.fd) else None
             atomic_write(path, parts, f.fd)
+            if known:  # an edit keeps the ids; a withdrawal leaves one out (kept: a superset)
+                self._remember_ids([])
             self._log(
                 Change.new(
                     action, "incidents", incident_id, before, after, author=author, note=note
