@@ -74,6 +74,7 @@ class CsvStore:
         self.routes_path = Path(routes or ROUTES_PATH)
         self.places_path = Path(places or PLACES_PATH)
         self._ids: tuple[tuple, set[str]] | None = None  # (file stamp, ids) of incidents
+        self._routes: tuple[tuple | None, set[str] | None] | None = None
 
     # --- reading -------------------------------------------------------------------------
 
@@ -170,11 +171,20 @@ class CsvStore:
         return load_places(self.places_path)
 
     def _route_ids(self) -> set[str] | None:
+        """The route ids incidents may name (read again only when the routes file changes)."""
         from dashboard.routes import ROUTE_COLUMNS
         from dashboard.tables import read_table
 
-        table, _ = read_table(self.routes_path, ROUTE_COLUMNS)
-        return set(table["route_id"]) if table is not None else None
+        try:
+            st = self.routes_path.stat()
+            stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
+        except OSError:
+            stamp = None
+        if stamp is None or self._routes is None or self._routes[0] != stamp:
+            table, _ = read_table(self.routes_path, ROUTE_COLUMNS)
+            ids = set(table["route_id"]) if table is not None else None
+            self._routes = (stamp, ids)
+        return self._routes[1]
 
     def validate_incidents(
         self, rows: list[dict[str, str]], header: list[str] | None = None
@@ -420,7 +430,10 @@ class CsvStore:
                     )
                 parts = [(0, rec.start), (rec.end, f.size)]
                 before, after = current, None
+            known = self._ids if self._ids and self._ids[0] == _stamp(f.fd) else None
             atomic_write(path, parts, f.fd)
+            if known:  # an edit keeps the ids; a withdrawal leaves one out (kept: a superset)
+                self._remember_ids([])
             self._log(
                 Change.new(
                     action, "incidents", incident_id, before, after, author=author, note=note
