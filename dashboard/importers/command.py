@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     if plan.fatal or args.dry_run:
         _print_problems(plan.problems)
     if plan.fatal:
-        n = len([p for p in errors(plan.problems) if p.line is None])
+        n = len([p for p in errors(plan.problems) if p.line is None or plan.unreadable])
         print(
             f"{n} problem{'s' if n != 1 else ''} with the whole file; nothing was imported.",
             file=sys.stderr,

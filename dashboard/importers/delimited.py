@@ -165,11 +165,22 @@ def read_delimited(
     ]
     # Decoded as it is parsed: the whole text is never held as one string beside the bytes.
     stream = io.TextIOWrapper(io.BytesIO(raw), encoding=used, newline="")
+    reader = csv.reader(stream, delimiter=delim, strict=True)
     try:
-        records = list(csv.reader(stream, delimiter=delim, strict=True))
+        records = list(reader)
     except csv.Error as exc:
+        # line_num counts text lines read; a quote left open runs to the end of the file.
         raise UnreadableFile(
-            [Problem(shown, None, None, f"not valid delimited text: {exc}")]
+            [
+                Problem(
+                    shown,
+                    reader.line_num or None,
+                    None,
+                    f"not valid delimited text: {exc} (a quote opened and never closed?)"
+                    if "end of data" in str(exc)
+                    else f"not valid delimited text: {exc}",
+                )
+            ]
         ) from exc
     finally:
         stream.close()

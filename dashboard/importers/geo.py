@@ -151,6 +151,11 @@ def _json_cell(value: object) -> str:
     return cell_text(value)
 
 
+def _gdal(exc: Exception) -> str:
+    """GDAL's message without its advice for programmers (driver prefixes)."""
+    return str(exc).split("; It might help")[0].strip()
+
+
 def read_ogr(path: Path | str, kind: str, layer: str | None = None) -> list[SourceTable]:
     """KML, KMZ or GeoPackage layers (all, or the one named) as tables, in EPSG:4326."""
     import pyogrio
@@ -162,7 +167,7 @@ def read_ogr(path: Path | str, kind: str, layer: str | None = None) -> list[Sour
         layers = [str(name) for name, _ in pyogrio.list_layers(path)]
     except Exception as exc:  # noqa: BLE001 - GDAL raises several types for unreadable files
         raise UnreadableFile(
-            [Problem(shown, None, None, f"not a readable {kind.upper()} file: {exc}")]
+            [Problem(shown, None, None, f"not a readable {kind.upper()} file: {_gdal(exc)}")]
         ) from exc
     if layer is not None:
         if layer not in layers:

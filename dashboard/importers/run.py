@@ -112,11 +112,12 @@ class ImportPlan:
     new: list[ImportRow] = field(default_factory=list)  # valid and not yet stored
     present: list[ImportRow] = field(default_factory=list)  # already stored (same id)
     rejected: int = 0  # rows not imported because of an error
+    unreadable: bool = False  # the file could not be read at all
 
     @property
     def fatal(self) -> bool:
-        """A problem with the whole file (no line): nothing can be imported."""
-        return any(p.line is None for p in errors(self.problems))
+        """A problem with the whole file: nothing can be imported."""
+        return self.unreadable or any(p.line is None for p in errors(self.problems))
 
     def summary(self, imported: int | None = None) -> str:
         n = len(self.new) if imported is None else imported
@@ -151,7 +152,7 @@ def plan_import(
         )
     except UnreadableFile as exc:
         return ImportPlan(
-            shown, "table", [], {}, [], sorted(exc.problems, key=_order), [], rejected=0
+            shown, "table", [], {}, [], sorted(exc.problems, key=_order), [], unreadable=True
         )
     columns = list(dict.fromkeys(c for t in tables for c in t.columns))
     family = fmt if fmt in ("acled", "ucdp") else detect_family(columns)

@@ -436,3 +436,13 @@ def test_unreadable_files_are_named_without_traceback(tmp_path, capsys):
     code, out, err = run(capsys, broken, "--into", tmp_path / "out.csv")
     assert code == 1 and f"{broken}: not valid GeoJSON" in err
     assert "Traceback" not in err
+    unclosed = tmp_path / "unclosed.csv"
+    unclosed.write_text('a,b\n"open,1\n2,3\n', encoding="utf-8")
+    code, out, err = run(capsys, unclosed, "--into", tmp_path / "out.csv")
+    assert code == 1 and f"{unclosed}:3: not valid delimited text" in err
+    fake = tmp_path / "notes.xlsx"
+    fake.write_text("not a workbook", encoding="utf-8")
+    code, out, err = run(capsys, fake, "--into", tmp_path / "out.csv")
+    assert code == 1 and f"{fake}: not a readable XLSX workbook" in err
+    assert "0 imported, 0 already present, 0 rejected" in out
+    assert not (tmp_path / "out.csv").exists()
