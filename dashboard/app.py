@@ -568,7 +568,7 @@ def export_menu(dataset: Dataset, shown, legs, f: Filters, span) -> None:
             )
 
 
-def selection_from_widgets(shown: pd.DataFrame) -> None:
+def selection_from_widgets(shown: pd.DataFrame, places) -> None:
     """Take a map click or a table row chosen since the last run, before anything is drawn,
     so the map and the record panel show the new selection in this same run."""
     clicked = (st.session_state.get("map") or {}).get("last_object_clicked_popup")
@@ -586,7 +586,11 @@ def selection_from_widgets(shown: pd.DataFrame) -> None:
             st.session_state["_last_row"] = iid
             st.session_state["selected"] = iid
             row = shown[shown["incident_id"] == iid]
-            if len(row):
+            area = incident_area(row.iloc[0], places) if len(row) else None
+            if area is not None:  # drawn as its country, province or border: show all of it
+                w, s, e, n = area[2].bounds
+                request_view(bounds=[[s, w], [n, e]])
+            elif len(row):
                 request_view(
                     center=[float(row.iloc[0]["latitude"]), float(row.iloc[0]["longitude"])],
                     zoom=7,
@@ -634,7 +638,7 @@ def explore_view(dataset: Dataset, shown, legs, f: Filters, span) -> None:
     with menu:
         export_menu(dataset, shown, legs, f, span)
 
-    selection_from_widgets(shown)
+    selection_from_widgets(shown, dataset.places)
     selected = st.session_state.get("selected")
     map_col, panel_col = st.columns([2, 1])
     with map_col:
