@@ -392,14 +392,15 @@ def show_map(
     """The map, mounted once per session and basemap: each run sends only its layers (and
     any view request), so filters, selections and briefing steps never reload or blank it."""
     base = base_map(basemap_name=st.session_state["basemap"], presentation=presentation)
-    return st_folium(
-        base,
-        key=key,
-        height=560,  # the page's stylesheet sizes the frame to the screen
-        use_container_width=True,
-        feature_group_to_add=map_layers(presentation=presentation, **layers_for),
-        returned_objects=returned,
-    )
+    with st.container(key="main_map"):  # the page's stylesheet sizes this frame to the screen
+        return st_folium(
+            base,
+            key=key,
+            height=560,
+            use_container_width=True,
+            feature_group_to_add=map_layers(presentation=presentation, **layers_for),
+            returned_objects=returned,
+        )
 
 
 def briefing_steps(dataset: Dataset, shown: pd.DataFrame, legs: pd.DataFrame, f: Filters, span):
