@@ -252,17 +252,19 @@ def sidebar(dataset: Dataset, span: tuple[dt.date, dt.date]) -> None:
     cols[0].selectbox("Step", list(PLAY_STEPS), index=1, key="play_step")
     cols[1].selectbox("Speed", list(PLAY_SPEEDS), index=1, key="play_speed")
     days = PLAY_STEPS[st.session_state["play_step"]]
-    b1, b2, b3 = sb.columns(3)
-    b1.button("◀ Step", on_click=step_window, args=(span, -days), width="stretch")
-    if st.session_state["playing"]:
-        b2.button(
-            "⏸ Pause",
-            on_click=lambda: st.session_state.update(playing=False),
-            width="stretch",
-        )
-    else:
-        b2.button("▶ Play", on_click=start_playing, args=(span, days), width="stretch")
-    b3.button("Step ▶", on_click=step_window, args=(span, days), width="stretch")
+    # Play / Pause is one button (one key) whose label changes, so a rerun never shows both.
+    playing = st.session_state["playing"]
+    sb.button(
+        "⏸ Pause" if playing else "▶ Play",
+        key="play_toggle",
+        on_click=(lambda: st.session_state.update(playing=False)) if playing else start_playing,
+        args=() if playing else (span, days),
+        width="stretch",
+        type="primary" if playing else "secondary",
+    )
+    b1, b3 = sb.columns(2)
+    b1.button("◀ Step back", on_click=step_window, args=(span, -days), width="stretch")
+    b3.button("Step on ▶", on_click=step_window, args=(span, days), width="stretch")
 
     sb.header("Map")
     sb.radio("Basemap", list(BASEMAPS), key="basemap", format_func=BASEMAPS.get)

@@ -236,6 +236,7 @@ def check_incidents(
         table = table[keep]
         dates = {col: values[keep] for col, values in dates.items()}
         lat, lon, precision, people = lat[keep], lon[keep], precision[keep], people[keep]
+        open_end = np.asarray(open_end)[keep]
     frame = table.copy()
     frame["date_start"] = pd.to_datetime(pd.Series(dates["date_start"], index=frame.index))
     frame["date_end"] = pd.to_datetime(pd.Series(dates["date_end"], index=frame.index))

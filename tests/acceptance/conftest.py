@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, expect, sync_playwright
 
 from dashboard.dataset import load_dataset
 from dashboard.filters import data_window, prepare
@@ -19,6 +19,10 @@ from tests.apprunner import AppServer
 from tests.browser import block_external, launch_chromium
 
 from .ui import ARTIFACTS, RERUN, UI, Core
+
+# Playwright's expect() waits 5 s by default; a rerun on this shared 2-core machine can take
+# longer, so every expect in the suite waits as long as one rerun may take.
+expect.set_options(timeout=RERUN)
 
 VIEWPORTS = {"1366x768": (1366, 768), "1920x1080": (1920, 1080)}
 TIMINGS = ARTIFACTS / "timings.json"

@@ -26,8 +26,8 @@ OUTLETS = ("Daily NK", "Yonhap", "NK News")
 SAME_PLACE = 0.01  # degrees: "the map did not move"
 PLAY = re.compile(r"^\W*Play$")
 PAUSE = re.compile(r"^\W*Pause$")
-STEP_BACK = re.compile(r"^\W+Step$")
-STEP_ON = re.compile(r"^Step\W+$")
+STEP_BACK = re.compile(r"^\W+Step back$")
+STEP_ON = re.compile(r"^Step on\W+$")
 
 
 def open_drawn(app: UI, core: Core, path: str = "/", f: Filters | None = None) -> dict:
