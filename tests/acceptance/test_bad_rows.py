@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from dashboard import DEFAULT_INCIDENTS, REPO_DIR
 from dashboard.dataset import check_dataset
 from dashboard.problems import errors
+from dashboard.vague.areas import drawn_as
 from tests.apprunner import AppServer
 from tests.conftest import read_rows, write_rows
 
@@ -60,7 +61,12 @@ def test_bad_rows_are_reported_and_the_rest_load(app: UI, bad_file):
     ).to_be_visible()
     expect(app.sidebar()).to_be_visible()
     expect(app.page.locator(MAP_IFRAME)).to_have_count(1)
-    app.wait_for_markers(set(good_ids), timeout=FIRST_DRAW)
+    drawn, _ = check_dataset(path, keep_valid=True)
+    points = set(
+        drawn.incidents.loc[drawn_as(drawn.incidents, drawn.places) == "point", "incident_id"]
+    )
+    assert points and points <= set(good_ids)
+    app.wait_for_markers(points, timeout=FIRST_DRAW)
     n = len(good_ids)
     expect(app.count_line()).to_have_text(re.compile(rf"^\s*{n} of ({n}|{total}) incidents"))
 

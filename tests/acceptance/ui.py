@@ -23,6 +23,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from dashboard.dataset import Dataset
 from dashboard.filters import Filters, filter_incidents, routes_for
+from dashboard.vague.areas import drawn_as
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "acceptance"
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -89,6 +90,12 @@ class Core:
 
     def shown(self, f: Filters) -> gpd.GeoDataFrame:
         return filter_incidents(self.incidents, f)
+
+    def points(self, frame: gpd.GeoDataFrame) -> set[str]:
+        """The ids of ``frame``'s incidents the map draws as markers: those whose place the
+        source names (a country- or province-level place is drawn as its area instead)."""
+        how = drawn_as(frame, self.dataset.places)
+        return set(frame.loc[how == "point", "incident_id"])
 
     def count(self, f: Filters) -> str:
         """The count line as a regular expression: "7 of 18 incidents, 3 of 8 route legs",
