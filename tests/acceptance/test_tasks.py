@@ -74,7 +74,7 @@ def label_cut(button) -> bool:
 
 def test_open_shows_map_and_what_the_data_is(app: UI, core: Core):
     state = open_drawn(app, core)
-    assert len(state["markers"]) == len(core.incidents)
+    assert len(state["markers"]) == len(core.points(core.incidents))
     about = app.page.locator(".about-data")
     expect(about).to_be_visible()
     for outlet in OUTLETS:
