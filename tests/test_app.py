@@ -110,8 +110,12 @@ def assert_shows(at: AppTest, core: Core, f: Filters) -> str:
     # Country-level incidents (and border or province ones) are areas, not markers (issue 12);
     # their records are in the area's popup, so every id still has a popup.
     shown = core.incidents[core.incidents["incident_id"].isin(ids)]
-    assert n_markers == int((drawn_as(shown, load_dataset().places) == "point").sum())
-    assert popup_ids == ids
+    points = set(shown.loc[drawn_as(shown, load_dataset().places) == "point", "incident_id"])
+    assert n_markers == len(points)
+    assert popup_ids == points
+    layers = map_layers(at)
+    for iid in ids - points:  # drawn in an area, whose popup holds the record
+        assert f"data-incident='{iid}'" in layers, iid
     return line
 
 
@@ -238,7 +242,12 @@ def test_bad_rows_are_listed_and_the_good_rows_shown(app, core, tmp_path, monkey
         assert message in shown
     # The other rows are on the map and counted; the two bad ones are not.
     n_markers, ids = mapped_ids(app)
-    assert n_markers == len(rows) - 2
+    good, _ = check_dataset(bad, keep_valid=True)
+    points = set(
+        good.incidents.loc[drawn_as(good.incidents, good.places) == "point", "incident_id"]
+    )
+    assert len(good.incidents) == len(rows) - 2
+    assert n_markers == len(points) and ids == points
     assert rows[2]["incident_id"] not in ids and rows[5]["incident_id"] not in ids
     assert count_line(app).startswith(f"{len(rows) - 2} of {len(rows) - 2} incidents")
     assert [b.label for b in app.button if b.label == "Reload the file"]
