@@ -129,7 +129,7 @@ def init_state(dataset: Dataset) -> None:
         view=(state.center, state.zoom),
         playing=False,
         briefing=state.briefing,
-        story=state.story,
+        story=state.story or "",
         step=state.step,
         _initialised=dataset.incidents_path,
         _views=0,
@@ -271,14 +271,13 @@ def sidebar(dataset: Dataset, span: tuple[dt.date, dt.date]) -> None:
 
     sb.header("Briefing")
     stories = load_stories(dataset)
-    options = [None, *stories]
+    if st.session_state.get("story") not in stories:  # a link naming no (loaded) story
+        st.session_state["story"] = ""
     sb.selectbox(
         "Story",
-        options,
+        ["", *stories],  # "" rather than None: None shows Streamlit's "Choose an option"
         key="story",
-        format_func=lambda k: (
-            "Filtered incidents, in date order" if k is None else stories[k].title
-        ),
+        format_func=lambda k: stories[k].title if k else "Filtered incidents, in date order",
     )
     sb.button(
         "Start briefing mode",
@@ -775,7 +774,7 @@ def main() -> None:
                 center=st.session_state["view"][0],
                 zoom=st.session_state["view"][1],
                 briefing=st.session_state["briefing"],
-                story=st.session_state.get("story"),
+                story=st.session_state.get("story") or None,
                 step=st.session_state.get("step") or 0,
             ),
             span,
