@@ -13,6 +13,7 @@ import math
 import numpy as np
 import pandas as pd
 from matplotlib import patheffects
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MplPath
 from matplotlib.transforms import Bbox
@@ -212,6 +213,8 @@ def place_labels(
     draws a thin leader line when the label ends up away from it. Returns the Text artists.
     """
     fig = ax.figure
+    if not hasattr(fig.canvas, "get_renderer"):  # a server may have left pyplot on no backend
+        FigureCanvasAgg(fig)
     renderer = fig.canvas.get_renderer()
     axes_box = ax.get_window_extent()
     placed: list[Bbox] = []
