@@ -383,8 +383,11 @@ def test_copied_url_reopens_the_same_view(app: UI, core: Core):
     expect(other.count_line()).to_have_text(line)
     expect(other.page.locator('.record-panel [data-incident="ONS-04"]')).to_be_visible()
     again = settle(other)
-    assert abs(again["lat"] - moved["lat"]) < 0.05, (moved["lat"], again["lat"])
-    assert abs(again["lng"] - moved["lng"]) < 0.05, (moved["lng"], again["lng"])
+    # The same view to within 3 screen pixels (Leaflet rounds the centre to whole pixels each
+    # time the frame is resized while the page lays out; 1 px is 0.044 deg at zoom 5).
+    tol = 3 * 360 / (256 * 2 ** moved["zoom"])
+    assert abs(again["lat"] - moved["lat"]) < tol, (moved["lat"], again["lat"])
+    assert abs(again["lng"] - moved["lng"]) < tol, (moved["lng"], again["lng"])
     assert again["zoom"] == moved["zoom"]
     shot(other, "reopened")
 
