@@ -32,6 +32,10 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "slow: long-running (e.g. the database load test)")
 
 
+# How many incidents the curated file holds (tests that add to it count from here).
+CURATED_COUNT = len(read_rows(DEFAULT_INCIDENTS)[1])
+
+
 @pytest.fixture
 def curated() -> tuple[list[str], list[dict[str, str]]]:
     """The shipped incidents as a header and a list of row dicts (copies, safe to edit)."""

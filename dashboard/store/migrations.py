@@ -147,9 +147,37 @@ CREATE TABLE history (
 CREATE INDEX history_key_idx ON history (table_name, key, change_id);
 """
 
+# An incident whose source states no end (issue 12: date_end empty, date_note saying "end not
+# stated") has a start without an end; version 1 required both or neither. (%% is a literal %
+# for the driver.)
+_V2 = """
+DO $$
+DECLARE r record;
+BEGIN
+  FOR r IN SELECT conname FROM pg_constraint
+           WHERE conrelid = 'incidents'::regclass AND contype = 'c'
+             AND pg_get_constraintdef(oid) LIKE '%%(window_start IS NULL) = (window_end IS NULL)%%'
+  LOOP
+    EXECUTE format('ALTER TABLE incidents DROP CONSTRAINT %%I', r.conname);
+  END LOOP;
+END $$;
+ALTER TABLE incidents ADD CONSTRAINT incidents_window_pair CHECK (
+  (window_start IS NULL) = (window_end IS NULL)
+  OR (window_end IS NULL AND date_note ILIKE '%%end not stated%%')
+);
+"""
+
 # (number, name, SQL). Append only.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "tables for incidents, routes, places, history and the data version", _V1),
+    (2, "an incident's date window may have an unstated end", _V2),
+    # A leg between two countries is drawn along their shared border (issue 12): often more
+    # than one line.
+    (
+        3,
+        "route legs may be multi-part lines",
+        "ALTER TABLE routes ALTER COLUMN geom TYPE geometry(Geometry, 4326);",
+    ),
 ]
 
 

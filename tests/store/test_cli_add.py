@@ -18,6 +18,7 @@ from dashboard import REPO_DIR
 from dashboard.incidents import check_incidents
 from dashboard.problems import errors
 from dashboard.store.csvstore import CsvStore, history_path
+from tests.conftest import CURATED_COUNT
 
 
 def _run(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
@@ -108,7 +109,7 @@ def test_twenty_adds_started_at_once_keep_all_twenty(store, tmp_path):
     assert dataset is not None, problems
     ids = set(dataset.incidents["incident_id"])
     assert {f"PAR-{i:02d}" for i in range(20)} <= ids
-    assert len(dataset.incidents) == 18 + 20
+    assert len(dataset.incidents) == CURATED_COUNT + 20
     assert len(store.history()) == 20
 
 

@@ -11,6 +11,7 @@ from workflow_events import event_rows
 
 from dashboard.store import Conflict, Rejected, open_store
 from dashboard.store.csvstore import CsvStore, history_path
+from tests.conftest import CURATED_COUNT
 
 
 def _event(i: int = 0) -> dict[str, str]:
@@ -45,7 +46,7 @@ def test_all_five_events_save_and_load(store):
     assert store.add_incidents(event_rows(), author="t") == [f"WF-{i}" for i in range(1, 6)]
     dataset, problems = store.load()
     assert dataset is not None, problems
-    assert len(dataset.incidents) == 18 + 5
+    assert len(dataset.incidents) == CURATED_COUNT + 5
 
 
 def test_invalid_row_is_rejected_with_the_validators_messages_and_nothing_written(store):

@@ -20,7 +20,7 @@ from dashboard.places import PLACES_PATH
 from dashboard.routes import ROUTES_PATH
 from dashboard.store import Conflict, NotFound, Rejected, open_store
 from dashboard.store.postgis import DatabaseUnavailable, PostgisStore
-from tests.conftest import read_rows
+from tests.conftest import CURATED_COUNT, read_rows
 
 FILES = {"incidents": DEFAULT_INCIDENTS, "routes": ROUTES_PATH, "places": PLACES_PATH}
 
@@ -129,13 +129,13 @@ def test_cli_export_csv_identical_with_and_without_the_url(store, tmp_path):
     assert r1.returncode == 0 and r2.returncode == 0, r1.stderr + r2.stderr
     assert a.read_bytes() == b.read_bytes()
     r3 = cli("validate", url=store.url)
-    assert r3.returncode == 0 and "18 incidents" in r3.stdout, r3.stderr
+    assert r3.returncode == 0 and f"{CURATED_COUNT} incidents" in r3.stdout, r3.stderr
 
 
 def test_cli_init_load_dump(pg_url, tmp_path):
     assert cli("db", "init", url=pg_url).returncode == 0
     r = cli("db", "load", url=pg_url)
-    assert r.returncode == 0 and "18 incidents" in r.stdout, r.stderr
+    assert r.returncode == 0 and f"{CURATED_COUNT} incidents" in r.stdout, r.stderr
     r = cli("db", "dump", "--out-dir", str(tmp_path), url=pg_url)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "incidents.csv").read_bytes() == DEFAULT_INCIDENTS.read_bytes()
@@ -149,7 +149,7 @@ def test_cli_load_refuses_invalid_files_with_the_usual_messages(store, mutated):
     assert r.returncode == 1
     assert f"{bad}:2: category: unknown category 'kidnap'" in r.stderr
     assert "nothing was loaded" in r.stderr
-    assert len(store.load()[0].incidents) == 18  # the database is untouched
+    assert len(store.load()[0].incidents) == CURATED_COUNT  # the database is untouched
 
 
 def test_unreachable_database_one_clear_line(tmp_path):
@@ -185,7 +185,7 @@ def test_twenty_concurrent_adds_keep_twenty(store):
         ids = [i for got in pool.map(add, range(20)) for i in got]
     assert sorted(ids) == [f"TEST-{n:03d}" for n in range(20)]
     dataset, problems = store.load()
-    assert problems == [] and len(dataset.incidents) == 18 + 20
+    assert problems == [] and len(dataset.incidents) == CURATED_COUNT + 20
     assert len([c for c in store.history() if c.action == "add"]) == 20
     assert store.data_version() != before
 

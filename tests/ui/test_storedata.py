@@ -10,6 +10,7 @@ from dashboard.places import PLACES_PATH
 from dashboard.routes import ROUTES_PATH
 from dashboard.store.pgcluster import free_port
 from dashboard.store.postgis import PostgisStore
+from tests.conftest import CURATED_COUNT
 
 URL_VAR = "DASHBOARD_TEST_PAGE_URL"
 
@@ -47,7 +48,7 @@ def shown(at: AppTest) -> str:
 
 def test_a_save_elsewhere_shows_at_the_next_interaction(loaded):
     at = AppTest.from_function(page, default_timeout=120).run()
-    assert not at.exception and "18 incidents; stale=False" in shown(at)
+    assert not at.exception and f"{CURATED_COUNT} incidents; stale=False" in shown(at)
     other = PostgisStore(loaded.url)  # another app process's save
     row = other.get_incident("ONS-01")
     other.add_incidents([dict(row, incident_id="NEW-01")], author="ed")
@@ -65,11 +66,11 @@ def test_outage_keeps_the_page_and_the_draft_and_retries(loaded, monkeypatch):
     [error] = at.error
     assert "'newsroom' on 127.0.0.1" in error.value and "pw-secret" not in error.value
     assert "next click tries again" in error.value
-    assert "18 incidents; stale=True" in shown(at)
+    assert f"{CURATED_COUNT} incidents; stale=True" in shown(at)
     assert at.text_input(key="draft").value == "Half-typed summary"
     monkeypatch.setenv(URL_VAR, loaded.url)  # the database is back
     at.run()
-    assert not at.error and "18 incidents; stale=False" in shown(at)
+    assert not at.error and f"{CURATED_COUNT} incidents; stale=False" in shown(at)
     assert at.text_input(key="draft").value == "Half-typed summary"
 
 
