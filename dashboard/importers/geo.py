@@ -85,6 +85,9 @@ def read_geojson(path: Path | str) -> list[SourceTable]:
             route_legs += 1
             rows.append(None)  # type: ignore[arg-type]
             continue
+        if props.get("feature_type") == "area":  # our export's drawing of vague incidents:
+            rows.append(None)  # type: ignore[arg-type]  # the incidents are features of their own
+            continue
         row = {str(k): _json_cell(v) for k, v in props.items()}
         geometry = feature.get("geometry") or {}
         if geometry.get("type") == "Point" and isinstance(geometry.get("coordinates"), list):
