@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import math
 
 import pytest
@@ -9,6 +10,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from dashboard import REPO_DIR
 from dashboard.dataset import load_dataset
+from dashboard.stories import STORIES_PATH
 from tests.apprunner import AppServer
 from tests.browser import block_external, launch_chromium
 from tests.test_hostile import HOSTILE, hostile_file
@@ -29,6 +31,11 @@ def browser():
 def server():
     with AppServer() as s:
         yield s
+
+
+# How many steps the "laos-nine" story has (geodata/stories.csv, the data may grow).
+with open(STORIES_PATH, encoding="utf-8", newline="") as _f:
+    LAOS_STEPS = sum(1 for r in csv.DictReader(_f) if r["story_id"] == "laos-nine")
 
 
 def open_page(browser, url: str) -> tuple[Page, list[str], list[str]]:
@@ -59,7 +66,7 @@ def test_briefing_hides_controls_and_next_moves_the_map(browser, server):
     places = load_dataset().places
     page, aborted, errors = open_page(browser, f"{server.url}/?brief=1&story=laos-nine")
     expect(page.get_by_text("The Laos nine, 2013")).to_be_visible(timeout=TIMEOUT)
-    expect(page.get_by_text("Step 1 of 7")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text(f"Step 1 of {LAOS_STEPS}")).to_be_visible(timeout=TIMEOUT)
     expect(page.locator("[data-testid='stSidebar']")).to_be_hidden()
     expect(page.get_by_text("Reset filters")).to_be_hidden()
     expect(page.locator(".brief-card[data-incident='LAO-01']")).to_be_visible()
@@ -67,10 +74,10 @@ def test_briefing_hides_controls_and_next_moves_the_map(browser, server):
     first = centre(frame)
 
     page.get_by_role("button", name="Next ▶").click()
-    expect(page.get_by_text("Step 2 of 7")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text(f"Step 2 of {LAOS_STEPS}")).to_be_visible(timeout=TIMEOUT)
     page.wait_for_timeout(1000)  # let the rerun settle before the next key press
     page.keyboard.press("ArrowRight")  # the arrow keys step too
-    expect(page.get_by_text("Step 3 of 7")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text(f"Step 3 of {LAOS_STEPS}")).to_be_visible(timeout=TIMEOUT)
     expect(page.locator(".brief-card[data-incident='LAO-03']")).to_be_visible()
     frame = map_frame(page)
     page.wait_for_timeout(800)
@@ -83,7 +90,7 @@ def test_briefing_hides_controls_and_next_moves_the_map(browser, server):
     page.screenshot(path=str(ARTIFACTS / "briefing_step3.png"))
 
     page.keyboard.press("ArrowLeft")
-    expect(page.get_by_text("Step 2 of 7")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text(f"Step 2 of {LAOS_STEPS}")).to_be_visible(timeout=TIMEOUT)
     assert errors == []
     assert aborted == []
     page.context.close()
