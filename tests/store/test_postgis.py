@@ -65,7 +65,11 @@ def test_open_store_picks_the_database(pg_url):
 
 def test_init_is_idempotent(pg_url):
     s = PostgisStore(pg_url)
-    assert s.init() == ["001 tables for incidents, routes, places, history and the data version"]
+    assert s.init() == [
+        "001 tables for incidents, routes, places, history and the data version",
+        "002 an incident's date window may have an unstated end",
+        "003 route legs may be multi-part lines",
+    ]
     assert s.init() == []
 
 
