@@ -1283,22 +1283,3 @@ class OnClick(MacroElement):
     def __init__(self, marker: folium.Marker):
         super().__init__()
         self._name = "OnClick"
-
-
-def view_for(
-    bounds: tuple[float, float, float, float], width_px: int = 900, height_px: int = 640
-) -> tuple[tuple[float, float], int]:
-    """Centre and zoom that fit (lon_min, lat_min, lon_max, lat_max) in a map of that size."""
-    minx, miny, maxx, maxy = bounds
-
-    def merc(lat: float) -> float:
-        lat = max(min(lat, 85.0), -85.0)
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-    dx = max(maxx - minx, 1e-6) / 360.0
-    dy = max(merc(maxy) - merc(miny), 1e-6) / (2 * math.pi)
-    zoom = min(math.log2(width_px / 256 / dx), math.log2(height_px / 256 / dy)) - 0.3
-    center_lat = math.degrees(2 * math.atan(math.exp((merc(miny) + merc(maxy)) / 2)) - math.pi / 2)
-    return (round(center_lat, 4), round((minx + maxx) / 2, 4)), int(
-        max(3, min(8, math.floor(zoom)))
-    )
