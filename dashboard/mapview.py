@@ -694,7 +694,10 @@ _POINTS_JS = """
             this.getPane().appendChild(c);
             m.on("moveend viewreset resize", this._schedule, this);
             m.on("mousemove", this._hover, this);
-            m.on("preclick", this._click, this);  // also fired over route lines
+            // Clicks are caught on their way down (capture), before an area or a route line
+            // under a symbol sees them: the symbol is drawn on top, so it alone answers.
+            this._captured = L.bind(this._capture, this);
+            m.getContainer().addEventListener("click", this._captured, true);
             m.on("mouseout", this._leave, this);
             if (animated) { m.on("zoomanim", this._animateZoom, this); }
             this._schedule();
@@ -718,7 +721,7 @@ _POINTS_JS = """
             m.off("moveend viewreset resize", this._schedule, this);
             if (this._frame) { L.Util.cancelAnimFrame(this._frame); this._frame = null; }
             m.off("mousemove", this._hover, this);
-            m.off("preclick", this._click, this);
+            m.getContainer().removeEventListener("click", this._captured, true);
             m.off("mouseout", this._leave, this);
             m.off("zoomanim", this._animateZoom, this);
             this._leave();
@@ -819,10 +822,19 @@ _POINTS_JS = """
             if (this._tip && this._map && this._map.hasLayer(this._tip)) { this._map.removeLayer(this._tip); }
             if (this._map) { this._map.getContainer().style.cursor = ""; }
         },
-        _click: function (e) {
-            if (this._map._draggableMoved(this)) { return; }
-            var i = this._find(e.containerPoint);
-            if (i < 0) { return; }
+        _capture: function (ev) {
+            var m = this._map;
+            if (!m || m._draggableMoved(this)) { return; }
+            var onMap = ev.target === m.getContainer() || m.getPane("mapPane").contains(ev.target);
+            if (!onMap) { return; }  // a control (legend, zoom, caption) over the map
+            var p = m.mouseEventToContainerPoint(ev);
+            var i = this._find(p);
+            if (i < 0) { return; }  // not on a symbol: areas and routes under it get the click
+            ev.stopPropagation();
+            this._click(i, {containerPoint: p, layerPoint: m.containerPointToLayerPoint(p),
+                originalEvent: ev});
+        },
+        _click: function (i, e) {
             var where = latlng(i);
             if (POPUPS) {
                 L.popup({maxWidth: 380}).setLatLng(where).setContent(popup(i)).openOn(this._map);

@@ -225,10 +225,11 @@ def test_large_map_in_chromium_draws_every_incident(loaded, tmp_path):
                 c.label for c in CATEGORIES.values()
             }
             page.mouse.click(*hit)
-            # (the click also reaches an area under the symbol, whose popup lists its records)
+            # the symbol is on top: its popup opens, not that of an area under it
             popup = page.locator(f'.leaflet-popup-content .incident-popup[data-incident="{iid}"]')
-            popup.first.wait_for(timeout=30_000)
-            popup = popup.first
+            popup.wait_for(timeout=30_000)
+            assert page.locator(".leaflet-popup").count() == 1
+            assert page.locator(".leaflet-popup .area-popup").count() == 0
             row = shown.loc[shown["incident_id"] == iid].iloc[0]
             assert row["summary"] in popup.inner_text()
             assert failures == [] and aborted == []

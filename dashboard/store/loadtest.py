@@ -13,10 +13,13 @@ Run it with ``python -m dashboard db loadtest`` (against a throwaway cluster by 
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import random
 import statistics
+import sys
 import time
+import types
 from collections import Counter
 
 from dashboard.store.base import Conflict
@@ -100,8 +103,10 @@ def _viewer(url: str, k: int, barrier, seconds: float, out, pause: float = 0.2) 
                 if cat in cats
                 and (
                     (ws is None and filters["include_undated"])
-                    or (
-                        ws is not None and str(we) >= filters["start"] and str(ws) <= filters["end"]
+                    or (  # an open end (dated start, no end) runs on to today
+                        ws is not None
+                        and (we is None or str(we) >= filters["start"])
+                        and str(ws) <= filters["end"]
                     )
                 )
             )
@@ -123,6 +128,42 @@ def _pct(values: list[float], q: float) -> float | None:
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
+def _collect(out, procs: list, deadline: float) -> list[dict]:
+    """Every worker's result; a worker that died without one fails the run at once (rather
+    than at the deadline)."""
+    import queue
+
+    results: list[dict] = []
+    while len(results) < len(procs):
+        try:
+            results.append(out.get(timeout=2))
+            continue
+        except queue.Empty:
+            pass
+        dead = [p for p in procs if p.exitcode not in (None, 0)]
+        if dead or time.monotonic() > deadline:
+            for p in procs:
+                p.terminate()
+            why = f"{len(dead)} worker(s) died (exit codes {[p.exitcode for p in dead]})"
+            raise RuntimeError(why if dead else "the load test did not finish in time")
+    return results
+
+
+@contextlib.contextmanager
+def _plain_main():
+    """Start spawned workers without re-running the parent's ``__main__``.
+
+    A spawned child first imports the parent's main script. Under pytest that can be a page
+    script Streamlit's AppTest left as ``__main__`` (it needs that test's environment); the
+    workers only need this module, so they are started with a bare ``__main__``."""
+    saved = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = saved
+
+
 def run_load_test(url: str, editors: int = 10, viewers: int = 10, seconds: float = 60) -> dict:
     """Run the load test; returns its figures and every check's findings (``ok`` is the
     verdict). The database must hold a loaded dataset."""
@@ -141,9 +182,10 @@ def run_load_test(url: str, editors: int = 10, viewers: int = 10, seconds: float
         ctx.Process(target=_editor, args=(url, k, shared, barrier, seconds, out))
         for k in range(editors)
     ] + [ctx.Process(target=_viewer, args=(url, k, barrier, seconds, out)) for k in range(viewers)]
-    for p in procs:
-        p.start()
-    results = [out.get(timeout=seconds + 900) for _ in procs]
+    with _plain_main():
+        for p in procs:
+            p.start()
+    results = _collect(out, procs, deadline=time.monotonic() + seconds + 900)
     for p in procs:
         p.join(timeout=60)
     eds = [r for r in results if r["role"] == "editor"]

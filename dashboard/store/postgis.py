@@ -959,7 +959,11 @@ def filter_query(
     where, params = [], {}
     window = []
     if start:
-        window.append("window_end >= CAST(%(start)s AS date)")
+        # an open end ("since mid-May", end not stated) runs on to today
+        window.append(
+            "(window_end >= CAST(%(start)s AS date)"
+            " OR (window_end IS NULL AND window_start IS NOT NULL))"
+        )
         params["start"] = start
     if end:
         window.append("window_start <= CAST(%(end)s AS date)")

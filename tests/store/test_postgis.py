@@ -398,3 +398,21 @@ def test_cli_edit_history_restore_use_the_database(store, tmp_path):
     assert r.returncode == 0, r.stderr
     assert store.get_incident("ONS-01") == original
     assert DEFAULT_INCIDENTS.read_bytes().count(b"Edited from the command line") == 0
+
+
+@pytest.mark.parametrize("undated", [True, False])
+def test_filter_query_window_agrees_with_the_app_filter(store, undated):
+    """The database's window filter keeps what the app's own filter keeps, open ends
+    ("since mid-May", still running) included."""
+    import datetime as dt
+
+    from dashboard.filters import Filters, filter_incidents, prepare
+
+    dataset, _ = store.load()
+    inc = prepare(dataset.incidents, dataset.places)
+    open_ended = inc["date_start"].notna() & inc["date_end"].isna()
+    assert open_ended.any()  # the curated data has one; the check below must cover it
+    for first, last in [(2013, 2013), (2018, 2019), (2020, 2021), (2024, 2026)]:
+        f = Filters(start=dt.date(first, 1, 1), end=dt.date(last, 12, 31), include_undated=undated)
+        ids = store.filter_ids(start=str(f.start), end=str(f.end), include_undated=undated)
+        assert sorted(ids) == sorted(filter_incidents(inc, f)["incident_id"]), (first, last)

@@ -53,7 +53,7 @@ def test_a_save_elsewhere_shows_at_the_next_interaction(loaded):
     row = other.get_incident("ONS-01")
     other.add_incidents([dict(row, incident_id="NEW-01")], author="ed")
     at.run()
-    assert "19 incidents; stale=False" in shown(at)
+    assert f"{CURATED_COUNT + 1} incidents; stale=False" in shown(at)
 
 
 def test_outage_keeps_the_page_and_the_draft_and_retries(loaded, monkeypatch):
