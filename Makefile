@@ -15,10 +15,12 @@ $(VENV)/.installed: requirements.txt
 
 setup: $(VENV)/.installed
 
-# Browser tests drive Debian's Chromium through Playwright (no browser download).
+# Browser tests drive Debian's Chromium through Playwright (no browser download); Noto CJK
+# draws the Korean and Chinese place names in the browser and in exported images.
 browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	@if [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium chromium-driver fonts-noto-cjk; \
 	fi
 
 # Database tests start their own throwaway PostgreSQL cluster with PostGIS (no service).

@@ -1,6 +1,7 @@
 """Streamlit shell over the dashboard core: ``streamlit run dashboard/app.py``.
 
-Open another incidents file with ``-- --incidents PATH`` (or DASHBOARD_INCIDENTS).
+Open other files with ``-- --incidents PATH`` (``--routes``, ``--places``; or
+DASHBOARD_INCIDENTS, DASHBOARD_ROUTES, DASHBOARD_PLACES).
 All state a journalist sets (filters, window, selection, map view, basemap) lives in
 the URL, so a pasted link reopens the same view.
 """
@@ -74,11 +75,19 @@ PLAY_SPEEDS = {"slow": 2.5, "normal": 1.2, "fast": 0.5}
 TIMELINE_DETAIL_LIMIT = 500  # above this the timeline shows monthly counts
 
 
-def incidents_path() -> str:
+def data_paths() -> tuple[str, str, str]:
+    """The incidents, routes and places files the app opens: ``-- --incidents PATH``
+    (``--routes``, ``--places``), else DASHBOARD_INCIDENTS (_ROUTES, _PLACES), else the
+    project's own. A journalist's own copy, or a test's, never touches the project's files."""
     parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--incidents")
+    for name in ("incidents", "routes", "places"):
+        parser.add_argument(f"--{name}")
     args, _ = parser.parse_known_args(sys.argv[1:])
-    return args.incidents or os.environ.get("DASHBOARD_INCIDENTS") or str(DEFAULT_INCIDENTS)
+    defaults = {"incidents": DEFAULT_INCIDENTS, "routes": ROUTES_PATH, "places": PLACES_PATH}
+    return tuple(
+        getattr(args, name) or os.environ.get(f"DASHBOARD_{name.upper()}") or str(default)
+        for name, default in defaults.items()
+    )
 
 
 def _stamp(path: str) -> tuple:
@@ -96,7 +105,7 @@ def static_text(name: str) -> str:
 def current_store():
     """Where the data lives: the CSV files, or the newsroom database when
     DASHBOARD_DATABASE_URL is set (a cheap object; the data is cached per data version)."""
-    return open_store(incidents_path(), ROUTES_PATH, PLACES_PATH)
+    return open_store(*data_paths())
 
 
 def may_edit() -> bool:

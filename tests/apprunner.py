@@ -41,8 +41,10 @@ class AppServer:
         incidents: str | os.PathLike | None = None,
         port: int | None = None,
         timeout: float = 60.0,
+        env: dict[str, str] | None = None,
     ):
         self.incidents = incidents
+        self.env = env or {}  # more settings for the app (DASHBOARD_ROUTES, _EDITING, ...)
         self.port = port or free_port()
         self.timeout = timeout
         self.url = f"http://localhost:{self.port}"
@@ -79,6 +81,7 @@ class AppServer:
         env.pop("DASHBOARD_INCIDENTS", None)
         if self.incidents is not None:
             env["DASHBOARD_INCIDENTS"] = str(self.incidents)
+        env.update(self.env)
         self.proc = subprocess.Popen(
             self.command(),
             cwd=REPO_DIR,

@@ -295,11 +295,9 @@ _PRECISION_BY_KIND = {
 }
 
 
-@lru_cache(maxsize=4)
-def _project_index(path: str, stamp: tuple) -> tuple[Index, frozenset[int]]:
-    from dashboard.places import load_places
-
-    places = load_places(path)
+def _index_of(places) -> tuple[Index, frozenset[int]]:
+    """The finder's index over a gazetteer table (``load_places`` shape), and the GeoNames
+    ids it already cites (so the regional answer for the same place is not offered twice)."""
     found = []
     cited: set[int] = set()
     for pid, row in places.iterrows():
@@ -323,6 +321,30 @@ def _project_index(path: str, stamp: tuple) -> tuple[Index, frozenset[int]]:
     return Index(found), frozenset(cited)
 
 
+@lru_cache(maxsize=4)
+def _project_index(path: str, stamp: tuple) -> tuple[Index, frozenset[int]]:
+    from dashboard.places import load_places
+
+    return _index_of(load_places(path))
+
+
+_FRAME_INDEXES: dict[int, tuple[Index, frozenset[int]]] = {}
+
+
+def _frame_index(places) -> tuple[Index, frozenset[int]]:
+    """The index of a loaded gazetteer (the app's store, file or database), built once per
+    content: the hash of its cells is the key."""
+    import pandas as pd
+
+    cells = places.drop(columns="geometry", errors="ignore").astype(str)
+    key = int(pd.util.hash_pandas_object(cells, index=True).sum())
+    if key not in _FRAME_INDEXES:
+        if len(_FRAME_INDEXES) >= 4:
+            _FRAME_INDEXES.pop(next(iter(_FRAME_INDEXES)))
+        _FRAME_INDEXES[key] = _index_of(places)
+    return _FRAME_INDEXES[key]
+
+
 def project_index(places_path: Path | str | None = None) -> tuple[Index, frozenset[int]]:
     from dashboard.places import PLACES_PATH
 
@@ -339,14 +361,21 @@ def project_index(places_path: Path | str | None = None) -> tuple[Index, frozens
 
 
 def search(
-    query: str, limit: int = 10, places_path: Path | str | None = None, regional: bool = True
+    query: str,
+    limit: int = 10,
+    places_path: Path | str | None = None,
+    regional: bool = True,
+    places=None,
 ) -> SearchResult:
     """Places named ``query`` in any spelling or script, best first: closer spellings
-    first, the project's own places before GeoNames ones, then larger places first."""
+    first, the project's own places before GeoNames ones, then larger places first.
+
+    The project's gazetteer is ``places`` (a loaded table, e.g. from the newsroom database)
+    when given, else the file at ``places_path`` (default: the project's)."""
     query = query.strip()
     if not fold(query):
         return SearchResult(query, [], [])
-    project, cited = project_index(places_path)
+    project, cited = _frame_index(places) if places is not None else project_index(places_path)
     scored: list[tuple[tuple, Place]] = []
     for i, score, name in project.lookup(query):
         scored.append(((-score, 0, 0), project.place(i, name)))

@@ -157,8 +157,16 @@ def seed_state(prefix: str, row: dict[str, str]) -> None:
 
 
 def _clear(prefix: str) -> None:
-    for key in [k for k in st.session_state if str(k).startswith(prefix)]:
-        del st.session_state[key]
+    """An empty form. The widgets that stay on the page get their empty values set, not just
+    their keys deleted: a deleted key leaves the browser showing (and sending back) the old
+    text, so the next incident would start as a copy of the last."""
+    state = st.session_state
+    for key in [k for k in state if str(k).startswith(prefix)]:
+        del state[key]
+    seed_state(prefix, {})
+    state[_key(prefix, "has_window")] = True
+    state[_key(prefix, "find")] = ""
+    state[_key(prefix, "route_id")] = ""
 
 
 def _incident_fields(prefix: str, dataset, *, new: bool) -> None:
@@ -292,7 +300,8 @@ def _place_picker(prefix: str, dataset) -> None:
         key=_key(prefix, "find"),
     )
     if query.strip():
-        result = search(query, limit=8)
+        places = dataset.places if dataset is not None else None  # the store's gazetteer
+        result = search(query, limit=8, places=places)
         answers = result.matches
         if not result.found:
             st.warning(

@@ -26,7 +26,8 @@ from dashboard.filters import Filters, filter_incidents, routes_for
 from dashboard.vague.areas import drawn_as
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "acceptance"
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+# The dashboard's own map (the editor's place map, when shown, is a second st_folium frame).
+MAP_IFRAME = '.st-key-main_map iframe[title="streamlit_folium.st_folium"]'
 FIRST_DRAW = 90_000  # ms: the first page open on a busy 2-core machine
 RERUN = 60_000  # ms: one rerun after an input, on a 2-core machine shared with other jobs
 
