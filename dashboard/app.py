@@ -156,8 +156,14 @@ def request_view(**view) -> None:
     st.session_state["_view_cmd"] = {"token": f"v{st.session_state['_views']}", **view}
 
 
+# How long a reset is guarded against the browser's older values: the stale rerun comes
+# within a second or two; a user retyping the very search they just cleared takes longer.
+RESET_GUARD_S = 5.0
+
+
 def reset_filters(span: tuple[dt.date, dt.date]) -> None:
-    st.session_state.update(
+    state = st.session_state
+    cleared = dict(
         window=span,
         undated=True,
         categories=[],
@@ -166,9 +172,36 @@ def reset_filters(span: tuple[dt.date, dt.date]) -> None:
         admin1=[],
         confidence=[],
         text="",
-        selected=None,
-        playing=False,
     )
+    # A rerun the browser sent before it had the cleared widgets (a map move reported while
+    # Reset runs) carries their old values and would bring the search back: remember them.
+    state["_reset_guard"] = {
+        "run": state.get("_runs", 0) + 1,  # the number this reset's own run gets
+        "at": time.monotonic(),
+        "values": {k: (state[k], v) for k, v in cleared.items() if state.get(k) != v},
+    }
+    state.update(cleared, selected=None, playing=False)
+
+
+def guard_reset() -> None:
+    """Before any widget: undo a stale rerun's old filter values after a reset.
+
+    The browser sends its requests in order: until one carries a cleared value, a value equal
+    to the one Reset cleared is the browser's older copy. Once a later run sees any cleared
+    value, the browser has the reset and every value is the user's again."""
+    state = st.session_state
+    state["_runs"] = run = state.get("_runs", 0) + 1
+    guard = state.get("_reset_guard")
+    if not guard:
+        return
+    values = guard["values"]
+    acknowledged = run > guard["run"] and any(state.get(k) == new for k, (_, new) in values.items())
+    if acknowledged or time.monotonic() - guard["at"] > RESET_GUARD_S:
+        state["_reset_guard"] = None
+        return
+    for name, (old, new) in values.items():
+        if state.get(name) == old:
+            state[name] = new  # sent before the browser knew: the reset stands
 
 
 def current_filters(span: tuple[dt.date, dt.date]) -> Filters:
@@ -757,6 +790,7 @@ def main() -> None:
             st.code("\n".join(notes), language=None, wrap_lines=True)
 
     init_state(dataset)
+    guard_reset()
     span = data_window(dataset.incidents)
     if st.session_state.pop("_tick", False) and st.session_state["playing"]:
         step_window(span, PLAY_STEPS[st.session_state.get("play_step", "1 month")])

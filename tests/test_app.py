@@ -286,3 +286,21 @@ def test_export_menu_builds_its_controls_only_when_opened(app, core):
     ]
     assert widget(app.text_input, "Title").value == "Crackdown on North Korean escapees"
     assert_shows(app, core, Filters())  # opening the menu leaves the view as it was
+
+
+def test_reset_stands_against_a_rerun_sent_with_the_old_search(app, core):
+    """A rerun the browser sent before it had the cleared widgets (a map move reported while
+    Reset runs) carries the old search; Reset stands. Once a run carries the cleared value
+    the browser has it, and the same words typed again are the user's."""
+    app.run()
+    search = widget(app.text_input, "Search summaries and places")
+    search.set_value("Laos").run()
+    assert_shows(app, core, Filters(text="Laos"))
+    widget(app.button, "Reset filters").click().run()
+    assert_shows(app, core, Filters())
+    widget(app.text_input, "Search summaries and places").set_value("Laos").run()  # stale
+    assert widget(app.text_input, "Search summaries and places").value == ""
+    assert_shows(app, core, Filters())
+    app.run()  # the browser now sends the cleared value
+    widget(app.text_input, "Search summaries and places").set_value("Laos").run()
+    assert_shows(app, core, Filters(text="Laos"))
