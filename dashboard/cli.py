@@ -18,7 +18,7 @@ from dashboard.dataset import Dataset, check_dataset
 from dashboard.places import PLACES_PATH
 from dashboard.problems import errors
 from dashboard.routes import ROUTES_PATH
-from dashboard.vocab import CATEGORIES, PRECISIONS
+from dashboard.vocab import CATEGORIES, EXPORT_ASPECTS, EXPORT_FORMATS, PRECISIONS
 
 
 def _add_data_args(parser: argparse.ArgumentParser) -> None:
@@ -168,10 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_args(validate)
     validate.set_defaults(func=cmd_validate)
 
-    from dashboard.export import ASPECTS, FORMATS
-
     export = sub.add_parser("export", help="export a map snapshot or the filtered data")
-    export.add_argument("--format", required=True, choices=FORMATS)
+    export.add_argument("--format", required=True, choices=EXPORT_FORMATS)
     export.add_argument("--out", required=True, metavar="PATH", help="file to write")
     _add_data_args(export)
     export.add_argument("--start", type=_date_arg, metavar="YYYY-MM-DD")
@@ -185,7 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--dated-only", action="store_true", help="leave out incidents with no stated year"
     )
     export.add_argument("--title", default=DEFAULT_TITLE)
-    export.add_argument("--aspect", default="16:9", choices=list(ASPECTS))
+    export.add_argument("--aspect", default="16:9", choices=list(EXPORT_ASPECTS))
     export.add_argument(
         "--width", type=int, default=2400, help="image width in pixels (default 2400)"
     )

@@ -48,6 +48,8 @@ from dashboard.vague.areas import (  # noqa: E402
 from dashboard.vocab import (  # noqa: E402
     CATEGORIES,
     CONFIDENCE,
+    EXPORT_ASPECTS,
+    EXPORT_FORMATS,
     INTERNAL_COLUMNS,
     PRECISIONS,
     ROUTE_MODES,
@@ -55,8 +57,8 @@ from dashboard.vocab import (  # noqa: E402
     SHAPES,
 )
 
-FORMATS = ("png", "svg", "pdf", "html", "csv", "geojson")
-ASPECTS: dict[str, float] = {"16:9": 16 / 9, "4:3": 4 / 3, "a4": 297 / 210, "square": 1.0}
+FORMATS = EXPORT_FORMATS
+ASPECTS = EXPORT_ASPECTS
 DERIVED_COLUMNS = frozenset(
     {"search_text", "actor_groups", "line", "geometry", "date_end_open", "drawn_as"}
 )

@@ -100,10 +100,23 @@ def check_incidents(
     Checks run a column at a time (a 100,000-row file validates in well under a second); each
     bad cell still gets the message of the per-cell parsers, reported in row order.
     """
-    shown = str(path)
     table, problems = read_table(path, INCIDENT_COLUMNS, INCIDENT_EXTRA_COLUMNS)
     if table is None:
         return None, problems
+    return check_incident_table(table, str(path), problems, places, route_ids, keep_valid)
+
+
+def check_incident_table(
+    table: pd.DataFrame,
+    shown: str,
+    problems: list[Problem],
+    places: gpd.GeoDataFrame | None = None,
+    route_ids: set[str] | None = None,
+    keep_valid: bool = False,
+) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
+    """``check_incidents`` on a table already read (``read_table``'s shape: text cells,
+    indexed by line), with the problems found reading it. The store checks new rows this
+    way, without writing them to a file first."""
     lines = table.index.to_numpy()
     found: list[tuple[int, int, Problem]] = []
 

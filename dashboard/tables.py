@@ -162,6 +162,26 @@ def read_table(
     return frame, problems
 
 
+def table_from_rows(
+    shown: str, header: list[str], rows: list[dict[str, str]], optional: list[str] = ()
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Rows given as dicts (new rows, not yet in any file) in ``read_table``'s shape, with
+    the same row checks, numbered as lines 2, 3, ... of a file with this header."""
+    problems: list[Problem] = []
+    blanks = [""] * len(header)
+    records = []
+    for row in rows:
+        record = list(map(row.get, header, blanks))
+        if set(map(type, record)) != {str}:  # None or a number from code: as a file holds it
+            record = ["" if v is None else str(v) for v in record]
+        records.append(record)
+    frame = _slow_rows(shown, header, records, problems)
+    for name in optional:
+        if name not in frame.columns:
+            frame[name] = ""
+    return frame.fillna("").astype(str), problems
+
+
 def _wrong_delimiter(shown: str, first: list[str], columns: list[str]) -> Problem | None:
     """The problem to report when the header is one cell holding another delimiter."""
     header = [h.strip() for h in first]
@@ -243,8 +263,13 @@ def _too_long(shown: str, line: int, column: str, n: int) -> Problem:
 
 _FAST_MIN_BYTES = 64 * 1024  # below this the csv module is fast enough
 _QUOTE, _COMMA, _LF, _CR = 34, 44, 10, 13
-# Characters str.strip() removes (Python's whitespace, which differs from Unicode's).
-_PY_SPACES = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+# Characters str.strip() removes (Python's whitespace, which differs from Unicode's), listed
+# rather than found by testing every code point at import (a second at each start); a test
+# checks the list against str.isspace.
+_PY_SPACES = list(
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 
 
 def _space_codes():

@@ -222,3 +222,8 @@ PROVINCE_BORDER = "#a0a0a0"
 UNCERTAINTY_FILL = "rgba(0,0,0,.06)"
 HIGHLIGHT = "#ffd23f"  # the leg a briefing step is about
 TEXT = "#222222"  # headings in the category's name use this, with the colour as a swatch
+
+# What a snapshot or data export can be (the CLI's choices and the app's menu), and the
+# image shapes offered, as width / height.
+EXPORT_FORMATS = ("png", "svg", "pdf", "html", "csv", "geojson")
+EXPORT_ASPECTS: dict[str, float] = {"16:9": 16 / 9, "4:3": 4 / 3, "a4": 297 / 210, "square": 1.0}

@@ -295,3 +295,9 @@ def test_cli_reports_line_and_column(mutated):
     result = run_cli("validate", "--incidents", str(path))
     assert result.returncode == 1
     assert f"{path}:5: latitude: 95 is out of range (-90 to 90)" in result.stderr
+
+
+def test_the_listed_python_whitespace_is_what_str_strip_removes():
+    from dashboard import tables
+
+    assert [chr(c) for c in range(0x110000) if chr(c).isspace()] == tables._PY_SPACES

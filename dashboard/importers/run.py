@@ -7,11 +7,8 @@ The CLI (``python -m dashboard import``) and the app's importer both call ``plan
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import math
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -343,7 +340,7 @@ VALIDATE_CHUNK = 20_000  # rows per validator run: bounds its memory on large im
 
 
 def validate_rows(rows: list[ImportRow], store) -> list[Problem]:
-    """The project's validator over the rows (as temporary CSVs of ``VALIDATE_CHUNK`` rows;
+    """The project's validator over the rows (in tables of ``VALIDATE_CHUNK`` rows;
     every check but the duplicate id, done before, is about one row), each problem put back
     at the row's place in its file and named by the file's own column."""
     if not rows:
@@ -363,23 +360,19 @@ def validate_rows(rows: list[ImportRow], store) -> list[Problem]:
 
 
 def _validate_chunk(rows: list[ImportRow], places, route_ids) -> list[Problem]:
-    from dashboard.incidents import check_incidents
+    from dashboard.incidents import check_incident_table
+    from dashboard.tables import table_from_rows
+    from dashboard.vocab import INCIDENT_EXTRA_COLUMNS
 
-    fd, name = tempfile.mkstemp(prefix=".import-check-", suffix=".csv")
-    tmp = Path(name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            writer = csv.writer(f, lineterminator="\n")
-            writer.writerow(OUR_COLUMNS)
-            writer.writerows([r.values.get(c, "") for c in OUR_COLUMNS] for r in rows)
-        _, problems = check_incidents(tmp, places, route_ids)
-    finally:
-        tmp.unlink(missing_ok=True)
+    shown = "(import check)"
+    values = [r.values for r in rows]
+    table, problems = table_from_rows(shown, OUR_COLUMNS, values, INCIDENT_EXTRA_COLUMNS)
+    _, problems = check_incident_table(table, shown, problems, places, route_ids)
     out = []
     for p in problems:
         if p.line is None or not 2 <= p.line < len(rows) + 2:
             if p.severity == "error":
-                out.append(dataclasses.replace(p, path="(import check)"))
+                out.append(p)
             continue
         row = rows[p.line - 2]
         out.append(

@@ -16,7 +16,6 @@ import hashlib
 import json
 import math
 import os
-import tempfile
 import uuid
 from pathlib import Path
 
@@ -49,13 +48,6 @@ NEW_INCIDENTS = "new incidents"
 def history_path(path: Path) -> Path:
     """incidents.csv -> incidents.history.jsonl, in the same folder."""
     return path.with_name(f"{path.stem}.history.jsonl")
-
-
-def _tmp_csv(folder: Path, header: list[str], rows: list[dict[str, str]]) -> Path:
-    fd, name = tempfile.mkstemp(prefix=".validate-", suffix=".csv", dir=folder)
-    with os.fdopen(fd, "wb") as f:
-        f.write(format_new_file(header, rows))
-    return Path(name)
 
 
 class CsvStore:
@@ -212,18 +204,17 @@ class CsvStore:
                             "add it to the header first",
                         )
                     )
-        from dashboard.incidents import check_incidents
+        from dashboard.incidents import check_incident_table
+        from dashboard.tables import table_from_rows
 
         try:
             places = self._places()
         except Exception as exc:  # noqa: BLE001 - a broken gazetteer is reported, not raised
             return [*found, Problem(str(self.places_path), None, None, f"cannot be loaded: {exc}")]
-        folder = Path(tempfile.gettempdir())
-        tmp = _tmp_csv(folder, header, rows)
-        try:
-            _, problems = check_incidents(tmp, places, self._route_ids())
-        finally:
-            tmp.unlink(missing_ok=True)
+        # The rows as the file would hold them (text cells, lines 2, 3, ...), checked by the
+        # file's own validator without a round trip through a temporary file.
+        table, problems = table_from_rows(shown, header, rows, INCIDENT_EXTRA_COLUMNS)
+        _, problems = check_incident_table(table, shown, problems, places, self._route_ids())
         for p in errors(problems):
             line = None if len(rows) == 1 or p.line is None else p.line - 1
             found.append(dataclasses.replace(p, path=shown, line=line))
