@@ -166,20 +166,34 @@ def table_from_rows(
     shown: str, header: list[str], rows: list[dict[str, str]], optional: list[str] = ()
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Rows given as dicts (new rows, not yet in any file) in ``read_table``'s shape, with
-    the same row checks, numbered as lines 2, 3, ... of a file with this header."""
+    the same row checks (an empty row is skipped with a warning, an over-long cell is an
+    error), numbered as lines 2, 3, ... of a file with this header. Built a column at a time:
+    a bulk import checks 100,000 rows this way."""
     problems: list[Problem] = []
-    blanks = [""] * len(header)
-    records = []
-    for row in rows:
-        record = list(map(row.get, header, blanks))
-        if set(map(type, record)) != {str}:  # None or a number from code: as a file holds it
-            record = ["" if v is None else str(v) for v in record]
-        records.append(record)
-    frame = _slow_rows(shown, header, records, problems)
+    names = list(dict.fromkeys(header))
+    frame = pd.DataFrame(rows, columns=names, dtype=object)  # a missing cell is NaN
+    frame.index = pd.RangeIndex(2, len(rows) + 2, name="line")
+    for name in names:
+        cells = frame[name].to_numpy()
+        if set(map(type, cells)) - {str}:  # missing, None or a number: as a file holds it
+            cells = ["" if v is None or v != v else str(v) for v in cells]
+            frame[name] = pd.Series(cells, index=frame.index, dtype=object)
+        if len(cells) and max(map(len, cells)) > MAX_CELL_CHARS:
+            for line, cell in zip(frame.index, cells, strict=True):
+                if len(cell) > MAX_CELL_CHARS:
+                    problems.append(_too_long(shown, int(line), name, len(cell)))
+    filled = [any(map(str.strip, r)) for r in frame.itertuples(index=False, name=None)]
+    if not all(filled):
+        for line in frame.index[[not kept for kept in filled]]:
+            problems.append(Problem(shown, int(line), None, "empty row skipped", "warning"))
+        frame = frame[filled]
+    if not rows:
+        problems.append(Problem(shown, None, None, "has a header but no data rows"))
     for name in optional:
         if name not in frame.columns:
             frame[name] = ""
-    return frame.fillna("").astype(str), problems
+    problems.sort(key=lambda p: p.line or 0)
+    return frame, problems
 
 
 def _wrong_delimiter(shown: str, first: list[str], columns: list[str]) -> Problem | None:

@@ -189,12 +189,17 @@ class CsvStore:
         shown = NEW_INCIDENT if len(rows) == 1 else NEW_INCIDENTS
         found: list[Problem] = []
         known = set(INCIDENT_COLUMNS) | set(INCIDENT_EXTRA_COLUMNS)
+        not_in_file = known - set(header)
         for i, row in enumerate(rows):
+            odd = row.keys() - known
+            absent = row.keys() & not_in_file
+            if not (odd or absent):
+                continue  # the usual case, found without a loop over the cells
             line = None if len(rows) == 1 else i + 1
-            for col, value in row.items():
-                if col not in known:
+            for col in row:
+                if col in odd:
                     found.append(Problem(shown, line, col, "unknown column"))
-                elif col not in header and str(value).strip():
+                elif col in absent and str(row[col]).strip():
                     found.append(
                         Problem(
                             shown,
