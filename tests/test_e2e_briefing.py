@@ -13,7 +13,7 @@ from dashboard.dataset import load_dataset
 from dashboard.stories import STORIES_PATH
 from dashboard.vague.areas import drawn_as
 from tests.apprunner import AppServer
-from tests.browser import block_external, launch_chromium
+from tests.browser import block_external, launch_chromium, wait_app_idle
 from tests.test_hostile import HOSTILE, hostile_file
 
 ARTIFACTS = REPO_DIR / "tests" / "artifacts"
@@ -155,9 +155,16 @@ def test_hostile_text_in_the_app_is_shown_literally(browser, tmp_path):
             href = links.nth(i).get_attribute("href")
             assert href is None or href.startswith("https://"), href
         frame = map_frame(page)
+        wait_app_idle(page)  # the map's first report has been answered
         marker = frame.locator(".incident-marker").nth(2)
-        clicked = marker.get_attribute("class")
-        box = marker.bounding_box()  # a real click where the marker is on screen
+        box = None
+        for _ in range(5):  # a rerun may be swapping the map's layers at this very moment
+            marker.wait_for(state="visible", timeout=TIMEOUT)
+            clicked = marker.get_attribute("class")
+            box = marker.bounding_box()  # a real click where the marker is on screen
+            if box is not None:
+                break
+        assert box is not None, "the marker never stayed on screen"
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         # The app shows a clicked incident's record beside the map (no popup in the app).
         record = page.locator(".record-panel .incident-popup")

@@ -11,7 +11,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from dashboard.dataset import load_dataset
 from tests.apprunner import AppServer
-from tests.browser import block_external, launch_chromium
+from tests.browser import block_external, launch_chromium, wait_app_idle
 
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 TIMEOUT = 120_000
@@ -60,6 +60,7 @@ def test_no_mark_at_a_country_stand_in_and_areas_open_their_records(server):
             for stand_in in stand_ins:
                 for mark in drawn["markers"] + drawn["vertices"]:
                     assert km(mark, stand_in) > 30, (mark, stand_in)
+            wait_app_idle(page)  # the map's first report has been answered: its layers stay
             frame = page.frame_locator(MAP_IFRAME)
             label = frame.locator(".area-label", has_text="In Laos, place not stated")
             expect(label).to_have_count(1)
