@@ -216,6 +216,10 @@ class CsvStore:
             places = self._places()
         except Exception as exc:  # noqa: BLE001 - a broken gazetteer is reported, not raised
             return [*found, Problem(str(self.places_path), None, None, f"cannot be loaded: {exc}")]
+        missing = [c for c in INCIDENT_COLUMNS if c not in header]
+        if missing:  # a file whose header lacks a column cannot take rows (validate says so)
+            where = str(self.incidents_path)
+            return [*found, *(Problem(where, 1, c, "missing required column") for c in missing)]
         # The rows as the file would hold them (text cells, lines 2, 3, ...), checked by the
         # file's own validator without a round trip through a temporary file.
         table, problems = table_from_rows(shown, header, rows, INCIDENT_EXTRA_COLUMNS)
