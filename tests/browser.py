@@ -61,18 +61,20 @@ def wait_app_idle(page: Page, quiet_ms: int = 1000, timeout: float = 60_000) -> 
     """Wait until no Streamlit run has been in progress for ``quiet_ms`` (its status widget
     absent on every 100 ms poll): the map's first report (centre, zoom) makes one more run
     after the page opens, and a click aimed before it lands may hit a redrawn layer."""
-    page.wait_for_function(
-        """(quiet) => {
-          const busy = document.querySelector('[data-testid="stStatusWidget"]');
-          const now = performance.now();
-          if (busy || window.__idleSince === undefined) {
-            window.__idleSince = busy ? undefined : now;
-            return false;
-          }
-          return now - window.__idleSince >= quiet;
-        }""",
-        arg=quiet_ms,
-        polling=100,
-        timeout=timeout,
-    )
-    page.evaluate("() => { window.__idleSince = undefined; }")
+    try:
+        page.wait_for_function(
+            """(quiet) => {
+              const busy = document.querySelector('[data-testid="stStatusWidget"]');
+              const now = performance.now();
+              if (busy || window.__idleSince === undefined) {
+                window.__idleSince = busy ? undefined : now;
+                return false;
+              }
+              return now - window.__idleSince >= quiet;
+            }""",
+            arg=quiet_ms,
+            polling=100,
+            timeout=timeout,
+        )
+    finally:  # the next wait starts afresh
+        page.evaluate("() => { window.__idleSince = undefined; }")

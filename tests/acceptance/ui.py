@@ -24,6 +24,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from dashboard.dataset import Dataset
 from dashboard.filters import Filters, filter_incidents, routes_for
 from dashboard.vague.areas import drawn_as
+from tests.browser import wait_app_idle
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "acceptance"
 # The dashboard's own map (the editor's place map, when shown, is a second st_folium frame).
@@ -183,24 +184,9 @@ class UI:
         widget absent on every 100 ms poll), so a rerun about to start is not mistaken for
         the end of the last one; False if the app never settles within ``timeout``."""
         try:
-            self.page.wait_for_function(
-                """(quiet) => {
-                  const busy = document.querySelector('[data-testid="stStatusWidget"]');
-                  const now = performance.now();
-                  if (busy || window.__idleSince === undefined) {
-                    window.__idleSince = busy ? undefined : now;
-                    return false;
-                  }
-                  return now - window.__idleSince >= quiet;
-                }""",
-                arg=quiet_ms,
-                polling=100,
-                timeout=timeout,
-            )
+            wait_app_idle(self.page, quiet_ms=quiet_ms, timeout=timeout)
         except PlaywrightTimeout:
             return False
-        finally:
-            self.page.evaluate("() => { window.__idleSince = undefined; }")
         return True
 
     def count_line(self) -> Locator:
