@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from dashboard.importers import mappings
 from dashboard.importers.base import SourceTable
@@ -304,7 +305,7 @@ def _columns(table: SourceTable, names: list[str]) -> tuple[dict[str, list[str]]
     for name in names:
         if name in cols:
             i = table.columns.index(cols[name])
-            out[name] = [r[i].strip() for r in table.records]
+            out[name] = list(map(str.strip, map(itemgetter(i), table.records)))
         else:
             out[name] = [""] * n
     return out, cols

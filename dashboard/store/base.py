@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import os
 import uuid
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -127,6 +128,43 @@ class Change:
 
 _CHANGE_FIELDS = [f for f in Change.__dataclass_fields__]
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_TEXT = json.encoder.encode_basestring  # the encoder's own string quoting (C), no ASCII escapes
+
+
+def added_rows_json(
+    keys: list[str],
+    rows: list[Sequence[str]],
+    columns: list[str],
+    *,
+    at: str,
+    author: str,
+    action: str,
+    table: str,
+    note: str = "",
+) -> Iterator[str]:
+    """``Change(...).to_json()`` of each added row (``before`` None, ``after`` the row without
+    its empty cells, the first column always kept), for rows given as cell lists in
+    ``columns`` order.
+
+    Byte for byte what ``to_json`` writes, but with every part the rows share encoded once:
+    a 100,000-row import writes 100,000 of these, and building a dict and a Change per row
+    cost seconds. Change ids are random 128-bit hex, as ``uuid4().hex`` is.
+    """
+    quoted = [_TEXT(c) + ":" for c in columns]
+    fixed = (
+        f',"at":{_TEXT(at)},"author":{_TEXT(author)},"action":{_TEXT(action)},'
+        f'"table":{_TEXT(table)},"key":'
+    )
+    tail = f'}},"note":{_TEXT(note)}}}'
+    first, rest = quoted[0], ["," + q for q in quoted[1:]]
+    randoms = os.urandom(16 * len(rows)).hex()
+    for i, (key, cells) in enumerate(zip(keys, rows, strict=True)):
+        kept = "".join([q + _TEXT(v) for q, v in zip(rest, cells[1:], strict=True) if v])
+        after = first + _TEXT(cells[0]) + kept
+        yield (
+            f'{{"change_id":"{randoms[32 * i : 32 * i + 32]}"{fixed}{_TEXT(key)},'
+            f'"before":null,"after":{{{after}{tail}'
+        )
 
 
 def diff_cells(

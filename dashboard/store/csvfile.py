@@ -138,15 +138,16 @@ def append_line(path: Path, line: str) -> None:
         fsync_dir(path.parent)
 
 
-def append_lines(path: Path, lines: Iterable[str]) -> None:
-    """Append many lines durably with one fsync (the history of a bulk import): written in
-    1 MB pieces as they come, so a 100,000-line batch is never held whole."""
+def append_bytes(path: Path, pieces: Iterable[bytes]) -> None:
+    """Append whole lines given as bytes (each piece ends with a line ending) durably with
+    one fsync (the history of a bulk import), after a line ending if the file lacks one;
+    written in 1 MB pieces."""
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
     try:
         size = os.fstat(fd).st_size
         buf = bytearray(b"\n" if size and os.pread(fd, 1, size - 1) != b"\n" else b"")
-        for line in lines:
-            buf += line.encode("utf-8") + b"\n"
+        for piece in pieces:
+            buf += piece
             if len(buf) >= 1 << 20:
                 _write_all(fd, bytes(buf))  # a copy: no view may pin buf while it is cleared
                 buf.clear()
@@ -272,8 +273,12 @@ class CsvBytes:
 
     def format(self, row: dict[str, str]) -> bytes:
         """One record in this file's dialect (comma, minimal quoting, its line ending)."""
+        return self.format_cells([[row.get(h, "") for h in self.header]])
+
+    def format_cells(self, rows: Sequence[Sequence[str]]) -> bytes:
+        """Records given as cell lists in this file's column order, in its dialect."""
         out = io.StringIO()
-        csv.writer(out, lineterminator=self.newline).writerow([row.get(h, "") for h in self.header])
+        csv.writer(out, lineterminator=self.newline).writerows(rows)
         return out.getvalue().encode("utf-8")
 
     def lead(self) -> bytes:
@@ -281,10 +286,10 @@ class CsvBytes:
         return b"" if self.ends_with_newline else self.newline.encode()
 
 
-def format_new_file(header: list[str], rows: list[dict[str, str]]) -> bytes:
+def format_new_file(header: list[str], rows: Sequence[Sequence[str]]) -> bytes:
+    """A whole new file: the header, then rows given as cell lists in its order."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    for row in rows:
-        writer.writerow([row.get(h, "") for h in header])
+    writer.writerows(rows)
     return out.getvalue().encode("utf-8")

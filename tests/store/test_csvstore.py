@@ -259,3 +259,46 @@ def test_permissions_of_the_file_are_kept(store):
     os.chmod(store.incidents_path, 0o640)
     store.add_incidents([_event()], author="a")
     assert store.incidents_path.stat().st_mode & 0o777 == 0o640
+
+
+def test_batch_history_lines_are_what_change_to_json_writes():
+    """The bulk-import history builder writes the same JSON as one Change per row."""
+    from dashboard.store.base import Change, added_rows_json
+
+    columns = ["incident_id", "summary", "country", "note"]
+    rows = [
+        ["A-1", 'He said "go"\\ back\n', "", "탈북 · 逃北"],
+        ["", "", "CN", "\x00\t\u2028"],  # an empty first cell is still kept
+    ]
+    lines = list(
+        added_rows_json(
+            ["A-1", "B"],
+            rows,
+            columns,
+            at="2026-12-01T00:00:00Z",
+            author='Kim "K"',
+            action="import",
+            table="incidents",
+            note="n\u00e9",
+        )
+    )
+    for line, key, cells in zip(lines, ["A-1", "B"], rows, strict=True):
+        change_id = json.loads(line)["change_id"]
+        assert len(change_id) == 32 and int(change_id, 16) >= 0
+        after = {c: v for j, (c, v) in enumerate(zip(columns, cells, strict=True)) if v or not j}
+        expected = Change(
+            change_id,
+            "2026-12-01T00:00:00Z",
+            'Kim "K"',
+            "import",
+            "incidents",
+            key,
+            None,
+            after,
+            "n\u00e9",
+        ).to_json()
+        assert line == expected
+    assert (
+        lines[0] != lines[1]
+        and json.loads(lines[0])["change_id"] != json.loads(lines[1])["change_id"]
+    )
