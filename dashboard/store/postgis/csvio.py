@@ -10,12 +10,14 @@ from pathlib import Path
 
 
 def csv_cell(text: str) -> str:
+    """One cell as CSV writes it (quoted when it must be), for a header line."""
     buf = io.StringIO()
     csv.writer(buf, lineterminator="").writerow([text])
     return buf.getvalue()
 
 
 def write_plain_csv(path: Path, header: list[str], rows) -> Path:
+    """A UTF-8 CSV file the validator reads as it reads the project's files."""
     with open(path, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(header)

@@ -26,16 +26,19 @@ NEW_ROWS = {"incidents": "new incidents", "routes": "new route legs", "places": 
 
 
 def sql_str(text: str) -> str:
+    """Text as the inside of an SQL string literal."""
     return text.replace("'", "''")
 
 
 def key_where(table: str) -> str:
+    """The WHERE condition picking one row by its key (a route leg by route and leg)."""
     if table == "routes":
         return "route_id = :k AND leg = :leg"
     return f"{KEY_COLUMNS[table]} = :k"
 
 
 def key_params(table: str, key: str) -> dict[str, str]:
+    """The parameters of ``key_where`` for a key as the history names it."""
     if table == "routes":
         rid, _, leg = key.rpartition("#")
         return {"k": rid, "leg": leg}
@@ -43,6 +46,7 @@ def key_params(table: str, key: str) -> dict[str, str]:
 
 
 def row_key(table: str, cells: dict[str, str]) -> str:
+    """How the history names a row: its id, or ``ROUTE#LEG`` for a route leg."""
     if table == "routes":
         return f"{cells.get('route_id', '').strip()}#{cells.get('leg', '').strip()}"
     return cells.get(KEY_COLUMNS[table], "").strip()
@@ -58,15 +62,18 @@ def cell_text(value) -> str:
 
 
 def json_or_none(value: dict | None) -> str | None:
+    """A history cell as JSON text (None stays NULL)."""
     return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
 def change_from_row(row) -> Change:
+    """One history row as a ``Change``."""
     change_id, at, author, action, table, key, before, after, note = row
     return Change(str(change_id), at, author, action, table, key, before, after, note or "")
 
 
 def unknown_columns(rows: list[dict[str, str]], header: list[str], shown: str) -> list[Problem]:
+    """A problem for every cell naming a column the table does not have."""
     return [
         Problem(shown, None if len(rows) == 1 else i + 1, col, "unknown column")
         for i, row in enumerate(rows)
