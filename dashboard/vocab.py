@@ -227,3 +227,14 @@ TEXT = "#222222"  # headings in the category's name use this, with the colour as
 # image shapes offered, as width / height.
 EXPORT_FORMATS = ("png", "svg", "pdf", "html", "csv", "geojson")
 EXPORT_ASPECTS: dict[str, float] = {"16:9": 16 / 9, "4:3": 4 / 3, "a4": 297 / 210, "square": 1.0}
+
+# The static exports' inks (snapshots and the briefing sheet), darkest first, and the lines
+# and swatches only they draw. (The darkest ink is TEXT.)
+INK_SECONDARY = "#333333"  # subtitles, place names
+INK_MUTED = "#444444"  # credit line, counts, unstated ends of legs
+INK_FAINT = "#555555"  # citations, page numbers, legend outlines, fanning lines
+SYMBOL_EDGE = "#1a1a1a"  # the outline of a filled incident symbol
+MAP_FRAME = "#888888"  # the map's frame
+SNAPSHOT_PROVINCE_BORDER = "#a8a8a8"
+APPROXIMATE_SWATCH, APPROXIMATE_SWATCH_EDGE = "#dddddd", "#777777"  # the legend's shaded circle
+UNCONFIRMED_TEXT = "#8a1c1c"  # the sheet's "Confidence: unconfirmed" line

@@ -1,0 +1,119 @@
+"""The legend of a static map, drawn from the declared styles, only for what is shown."""
+
+from __future__ import annotations
+
+import textwrap
+
+import geopandas as gpd
+import pandas as pd
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from dashboard.export.symbols import route_linestyle
+from dashboard.vague.areas import POINT, drawn_as
+from dashboard.vague.snapshot import BORDER_HIGHLIGHT
+from dashboard.vocab import (
+    APPROXIMATE_SWATCH,
+    APPROXIMATE_SWATCH_EDGE,
+    CATEGORIES,
+    INK_FAINT,
+    ROUTE_STATUSES,
+    SHAPES,
+    SYMBOL_EDGE,
+)
+
+
+def legend_handles(
+    incidents: pd.DataFrame, routes: pd.DataFrame, places: gpd.GeoDataFrame | None = None
+) -> list[Line2D]:
+    """Legend entries drawn from the declared styles, only for what is shown (a category
+    only drawn as an area has no symbol on the map, so no symbol in the legend)."""
+    handles = []
+    symbols = incidents[drawn_as(incidents, places) == POINT] if len(incidents) else incidents
+    for key, cat in CATEGORIES.items():
+        if key in set(symbols["category"]):
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker=SHAPES[cat.shape].mpl_marker,
+                    linestyle="none",
+                    markerfacecolor=cat.colour,
+                    markeredgecolor=SYMBOL_EDGE,
+                    markersize=9,
+                    label=cat.label,
+                )
+            )
+    if len(incidents) and (incidents["confidence"] == "unconfirmed").any():
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="none",
+                markerfacecolor="white",
+                markeredgecolor=INK_FAINT,
+                markeredgewidth=2,
+                markersize=9,
+                label="Hollow: unconfirmed",
+            )
+        )
+    if len(incidents) and (incidents["geo_precision"] == 4).any():
+        handles.append(
+            Patch(
+                facecolor="white",
+                edgecolor=INK_FAINT,
+                hatch="////",
+                linestyle=(0, (5, 3)),
+                label=textwrap.fill("Hatched: a country; the place there is not stated", 26),
+            )
+        )
+    if len(incidents) and (incidents["geo_precision"] == 3).any():
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=BORDER_HIGHLIGHT,
+                alpha=0.45,
+                linewidth=6,
+                label=textwrap.fill("Broad band: a border or region; place not stated", 26),
+            )
+        )
+    if "unknown_end" in routes and routes["unknown_end"].ne("").any():
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=INK_FAINT,
+                linewidth=2.2,
+                linestyle=(0, (4, 2.5)),
+                label=textwrap.fill("Dashed leg: one end not stated (see its label)", 26),
+            )
+        )
+    if len(incidents) and (incidents["geo_precision"] == 2).any():
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="none",
+                markerfacecolor=APPROXIMATE_SWATCH,
+                markeredgecolor=APPROXIMATE_SWATCH_EDGE,
+                markersize=12,
+                label=textwrap.fill("Shaded circle: near a town or within a district", 26),
+            )
+        )
+    for key, status in ROUTE_STATUSES.items():
+        if key in set(routes.get("status", [])):
+            style = route_linestyle(key)
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=status.colour,
+                    linewidth=2.4,
+                    linestyle=style,
+                    label=textwrap.fill(f"Route: {status.label.lower()}", 26),
+                )
+            )
+    return handles

@@ -1,0 +1,48 @@
+"""What an export request is (format, aspect, size) and what every export states: the
+public columns and the credit line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard.vocab import EXPORT_ASPECTS, EXPORT_FORMATS, INTERNAL_COLUMNS
+
+FORMATS = EXPORT_FORMATS
+ASPECTS = EXPORT_ASPECTS
+# Columns the loader adds for filtering and drawing: never written out.
+DERIVED_COLUMNS = frozenset(
+    {"search_text", "actor_groups", "line", "geometry", "date_end_open", "drawn_as"}
+)
+BASEMAP_CREDIT = "Basemap: Natural Earth (public domain)"
+
+
+class ExportError(Exception):
+    """A user-facing problem with an export request (bad path, bad option)."""
+
+
+@dataclass(frozen=True)
+class SnapshotSpec:
+    """What a snapshot shows around the map: its title and subtitle, page shape and size."""
+
+    title: str
+    subtitle: str
+    aspect: str = "16:9"
+    width_px: int = 2400
+    dpi: int = 200
+    extent: tuple[float, float, float, float] | None = None  # lon_min, lat_min, lon_max, lat_max
+
+
+def public_columns(frame: pd.DataFrame) -> list[str]:
+    """Columns that may leave the project: not internal, not derived."""
+    return [c for c in frame.columns if c not in INTERNAL_COLUMNS and c not in DERIVED_COLUMNS]
+
+
+def credit_line(incidents: pd.DataFrame, made: dt.date | None = None) -> str:
+    """Who the incidents shown come from, the basemap's credit, and the day it was made."""
+    outlets = sorted(set(incidents["source_outlet"])) if len(incidents) else []
+    made = made or dt.date.today()
+    sources = "Sources: " + ", ".join(outlets) if outlets else "Sources: none shown"
+    return f"{sources}. {BASEMAP_CREDIT}. Made {made:%d %b %Y}."

@@ -1,0 +1,122 @@
+"""Incident symbols on a static map: the category markers (fanned out where several share a
+place), the uncertainty circles around approximate places, and the line styles of routes."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib import patheffects
+from matplotlib.collections import EllipseCollection
+from matplotlib.colors import to_rgba
+from matplotlib.transforms import Bbox
+
+from dashboard.vague import snapshot as vague_snapshot
+from dashboard.vocab import CATEGORIES, INK_FAINT, INK_MUTED, PRECISIONS, SHAPES, SYMBOL_EDGE, TEXT
+
+UNCERTAINTY_LIMIT = 20_000  # above this many approximate places, circles are not drawn
+
+
+def draw_uncertainty(ax, incidents, kx: float, scale: float) -> None:
+    """A dashed, lightly filled circle of the precision's radius around each approximate place.
+
+    One collection for all of them (in row order, as separate patches were drawn), so many
+    incidents cost one draw call rather than one patch each. Beyond ``UNCERTAINTY_LIMIT`` the
+    overlapping circles would only be a grey wash (and take seconds to fill): they are left out
+    and the map says so, as the interactive map does for large selections.
+    """
+    if not len(incidents):
+        return
+    level = incidents["geo_precision"].to_numpy(dtype=int)
+    approx = level >= 2
+    count = int(approx.sum())
+    if not count:
+        return
+    if count > UNCERTAINTY_LIMIT:
+        ax.text(
+            0.01,
+            0.01,
+            f"Uncertainty circles not drawn: {count:,} incidents have approximate places.",
+            transform=ax.transAxes,
+            fontsize=7 * scale,
+            color=INK_MUTED,
+            zorder=20,
+            path_effects=_halo(scale),
+        )
+        return
+    radius = {k: p.radius_km / 111.32 for k, p in PRECISIONS.items()}
+    r = np.array([radius[k] for k in level[approx]])
+    rgba = {k: to_rgba(c.colour) for k, c in CATEGORIES.items()}
+    colours = np.array([rgba[c] for c in incidents["category"].to_numpy()[approx]])
+    offsets = np.column_stack(
+        [incidents["longitude"].to_numpy(dtype=float), incidents["latitude"].to_numpy(dtype=float)]
+    )[approx]
+    ax.add_collection(
+        EllipseCollection(
+            2 * r / kx,
+            2 * r,
+            np.zeros(len(r)),
+            units="xy",
+            offsets=offsets,
+            offset_transform=ax.transData,
+            facecolors=colours,
+            edgecolors=colours,
+            alpha=0.10,
+            linestyles=[(0, (4, 3))],
+            linewidths=1.2 * scale,
+            zorder=3,
+        ),
+        autolim=False,
+    )
+
+
+def draw_incidents(ax, incidents, scale: float) -> list[Bbox]:
+    """Each incident as its category's marker (hollow when unconfirmed): one scatter call per
+    category and fill. Incidents at one place sit on a small ring around it, joined to it by
+    a thin line, so Onsong's five are five symbols. Returns the symbols' boxes in pixels (for
+    label placement)."""
+    if not len(incidents):
+        return []
+    categories = incidents["category"].to_numpy()
+    hollow = (incidents["confidence"] == "unconfirmed").to_numpy()
+    lon0 = incidents["longitude"].to_numpy(dtype=float)
+    lat0 = incidents["latitude"].to_numpy(dtype=float)
+    size_pt = 11 * scale
+    fan = vague_snapshot.fan_offsets(incidents, size_pt * 1.1)
+    shift = vague_snapshot.points_to_data(ax, fan)
+    lon, lat = lon0 + shift[:, 0], lat0 + shift[:, 1]
+    moved = np.flatnonzero((fan != 0).any(axis=1))
+    for i in moved:
+        ax.plot(
+            [lon0[i], lon[i]], [lat0[i], lat[i]], color=INK_FAINT, linewidth=0.6 * scale, zorder=9
+        )
+    if len(moved):
+        ax.scatter(lon0[moved], lat0[moved], s=(2.2 * scale) ** 2, color=TEXT, zorder=9.5)
+    for key, cat in CATEGORIES.items():
+        for is_hollow in (False, True):
+            rows = (categories == key) & (hollow == is_hollow)
+            if not rows.any():
+                continue
+            ax.scatter(
+                lon[rows],
+                lat[rows],
+                s=size_pt**2,
+                marker=SHAPES[cat.shape].mpl_marker,
+                facecolors="white" if is_hollow else cat.colour,
+                edgecolors=cat.colour if is_hollow else SYMBOL_EDGE,
+                linewidths=(2.2 if is_hollow else 0.8) * scale,
+                zorder=10,
+            )
+    if len(incidents) > 2000:  # labels avoid symbols; beyond this, only their extent matters
+        return []
+    half = size_pt * ax.figure.dpi / 72 / 2
+    centres = ax.transData.transform(np.column_stack([lon, lat]))
+    return [Bbox.from_extents(x - half, y - half, x + half, y + half) for x, y in centres]
+
+
+def _halo(scale: float) -> list:
+    """A white outline that keeps text readable over symbols and lines."""
+    return [patheffects.withStroke(linewidth=3 * scale, foreground="white")]
+
+
+def route_linestyle(status: str):
+    """Matplotlib line style of a route status, shared by the map and its legend."""
+    return {"intended": (0, (6, 4)), "alleged": (0, (1.5, 3))}.get(status, "-")
