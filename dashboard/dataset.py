@@ -6,7 +6,6 @@ route legs (which name incidents). Problems from every file come back together.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,18 +33,6 @@ class Dataset:
     def rows_rejected(self) -> int:
         """How many incident rows of the file were not loaded (see ``rejected``)."""
         return self.rows_in_file - len(self.incidents)
-
-
-def file_fingerprint(*paths: Path | str) -> str:
-    """A digest of the files' bytes: a cache key that changes exactly when content does."""
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(str(path).encode())
-        try:
-            digest.update(Path(path).read_bytes())
-        except OSError as exc:
-            digest.update(repr(exc).encode())
-    return digest.hexdigest()
 
 
 def check_dataset(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import string
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -37,9 +37,6 @@ class Filters:
     admin1: frozenset[str] = field(default_factory=frozenset)
     confidence: frozenset[str] = field(default_factory=frozenset)
     text: str = ""
-
-    def with_window(self, start: dt.date | None, end: dt.date | None) -> Filters:
-        return replace(self, start=start, end=end)
 
 
 def actor_groups(actors: str) -> tuple[str, ...]:

@@ -150,20 +150,3 @@ def place_names(places: gpd.GeoDataFrame) -> pd.Series:
         },
         dtype=object,
     )
-
-
-def contains_words(haystack: str, needle: str) -> bool:
-    """Whether normalised ``needle`` occurs in normalised ``haystack`` as whole words."""
-    if not needle:
-        return False
-    return f" {needle} " in f" {haystack} "
-
-
-def matching_place_ids(query: str, places: gpd.GeoDataFrame) -> set[str]:
-    """Places any of whose names contains the query as whole words, in any spelling."""
-    needle = normalise_name(query)
-    return {
-        pid
-        for pid, names in place_names(places).items()
-        if any(contains_words(name, needle) for name in names)
-    }

@@ -72,14 +72,6 @@ def _decode(shown: str, raw: bytes) -> tuple[str | None, list[Problem]]:
         ]
 
 
-def read_text(path: Path | str) -> tuple[str | None, list[Problem]]:
-    """The file's text as UTF-8 (a BOM is fine), or the reason it cannot be read."""
-    raw, problems = _read_bytes(path)
-    if raw is None:
-        return None, problems
-    return _decode(str(path), raw)
-
-
 def read_table(
     path: Path | str, columns: list[str], optional: list[str] = ()
 ) -> tuple[pd.DataFrame | None, list[Problem]]:
