@@ -215,14 +215,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     importer.add_arguments(imports)
     imports.set_defaults(func=importer.run)
-
-    from dashboard import bench as benchmark
-
-    bench = sub.add_parser(
-        "bench", help="time loading, filtering, the map and exports at scale, against plain folium"
-    )
-    benchmark.add_arguments(bench)
-    bench.set_defaults(func=benchmark.run)
     return parser
 
 

@@ -60,7 +60,7 @@ def mutated(tmp_path, curated):
 @pytest.fixture(scope="session")
 def app_server():
     """Base URL of the dashboard running on a free localhost port (shipped data)."""
-    from tests.apprunner import AppServer
+    from harness.server import AppServer
 
     with AppServer() as server:
         yield server.url

@@ -23,7 +23,7 @@ from dashboard.assets import (
     localise_map,
     standalone_html,
 )
-from tests.browser import block_external, launch_chromium
+from harness.chromium import block_external, launch_chromium
 
 STATIC_DIR = VENDOR_DIR.parent
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"

@@ -34,7 +34,7 @@ from dashboard.dataset import load_dataset
 from dashboard.filters import Filters, data_window, filter_incidents, prepare, routes_for
 from dashboard.mapview import LAND
 from dashboard.vague.areas import drawn_as
-from tests.browser import _is_local, block_external, launch_chromium
+from harness.chromium import _is_local, block_external, launch_chromium
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'

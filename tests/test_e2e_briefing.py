@@ -12,8 +12,8 @@ from dashboard import REPO_DIR
 from dashboard.dataset import load_dataset
 from dashboard.stories import STORIES_PATH
 from dashboard.vague.areas import drawn_as
-from tests.apprunner import AppServer
-from tests.browser import block_external, launch_chromium, wait_app_idle
+from harness.chromium import block_external, launch_chromium, wait_app_idle
+from harness.server import AppServer
 from tests.test_hostile import HOSTILE, hostile_file
 
 ARTIFACTS = REPO_DIR / "tests" / "artifacts"

@@ -17,7 +17,7 @@ from dashboard.filters import prepare
 from dashboard.htmlsafe import esc, safe_link
 from dashboard.mapview import build_map, incident_popup_html
 from dashboard.vague.areas import drawn_as
-from tests.browser import block_external, launch_chromium
+from harness.chromium import block_external, launch_chromium
 from tests.conftest import read_rows, write_rows
 
 ARTIFACTS = REPO_DIR / "tests" / "artifacts"

@@ -14,13 +14,13 @@ from pathlib import Path
 
 from playwright.async_api import async_playwright
 
+from benchmarks.synthetic import write_synthetic
 from dashboard import REPO_DIR
-from dashboard.bench import write_synthetic
 from dashboard.dataset import load_dataset
 from dashboard.filters import Filters, filter_incidents, prepare
 from dashboard.vocab import CATEGORIES
-from tests.apprunner import AppServer
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, LOCAL_HOSTS, LOCAL_SCHEMES
+from harness.chromium import CHROMIUM, CHROMIUM_ARGS, LOCAL_HOSTS, LOCAL_SCHEMES
+from harness.server import AppServer
 
 SESSIONS = 20
 SIZE = 10_000

@@ -41,20 +41,6 @@ def add_db_parser(sub) -> None:
     dump.add_argument("--out-dir", required=True, metavar="DIR")
     dump.add_argument("--force", action="store_true", help="overwrite existing files")
     dump.set_defaults(func=cmd_dump)
-    bench = actions.add_parser(
-        "bench", help="time load, filter and save against a throwaway local database"
-    )
-    bench.add_argument("--sizes", default="1000,100000", metavar="N,N,...")
-    bench.add_argument("--json", metavar="PATH", help="also write the figures to this file")
-    bench.set_defaults(func=cmd_bench)
-    loadtest = actions.add_parser(
-        "loadtest", help="editors saving while viewers filter, on a throwaway local database"
-    )
-    loadtest.add_argument("--editors", type=int, default=10)
-    loadtest.add_argument("--viewers", type=int, default=10)
-    loadtest.add_argument("--seconds", type=float, default=60)
-    loadtest.add_argument("--json", metavar="PATH", help="also write the figures to this file")
-    loadtest.set_defaults(func=cmd_loadtest)
 
 
 def _store(args: argparse.Namespace):
@@ -115,45 +101,5 @@ def cmd_dump(args: argparse.Namespace) -> int:
         for path in written.values():
             print(f"wrote {path}")
         return 0
-
-    return _run(go)
-
-
-def cmd_bench(args: argparse.Namespace) -> int:
-    from dashboard.store import benchdb
-
-    try:
-        sizes = sorted({int(x.replace("_", "")) for x in args.sizes.split(",") if x.strip()})
-    except ValueError:
-        print(f"error: --sizes must be whole numbers (got {args.sizes!r})", file=sys.stderr)
-        return 2
-    return _run(lambda: benchdb.run(sizes, args.json))
-
-
-def cmd_loadtest(args: argparse.Namespace) -> int:
-    import json
-
-    from dashboard.store.loadtest import run_load_test
-    from dashboard.store.pgcluster import Cluster
-    from dashboard.store.postgis import PostgisStore
-
-    def go() -> int:
-        with Cluster("loadtest") as cluster:
-            store = PostgisStore(cluster.url)
-            store.init()
-            counts, problems = store.load_files(
-                DEFAULT_INCIDENTS, ROUTES_PATH, PLACES_PATH, author="loadtest"
-            )
-            store.close()
-            if counts is None:
-                for p in problems:
-                    print(p, file=sys.stderr)
-                return 1
-            result = run_load_test(cluster.url, args.editors, args.viewers, args.seconds)
-        print(json.dumps(result, indent=2))
-        if args.json:
-            with open(args.json, "w", encoding="utf-8") as f:
-                json.dump(result, f, indent=2)
-        return 0 if result["ok"] else 1
 
     return _run(go)

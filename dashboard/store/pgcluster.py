@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL cluster with PostGIS, for tests and `db bench`.
+"""A throwaway PostgreSQL cluster with PostGIS, for tests and `python -m benchmarks db`.
 
 Nothing depends on a server left running: ``initdb`` in a temporary folder, ``pg_ctl`` on a
 free local port (TCP on 127.0.0.1 only, the Unix socket inside that folder), one database

@@ -15,8 +15,8 @@ from playwright.sync_api import Browser, expect, sync_playwright
 
 from dashboard.dataset import load_dataset
 from dashboard.filters import data_window, prepare
-from tests.apprunner import AppServer
-from tests.browser import block_external, launch_chromium
+from harness.chromium import block_external, launch_chromium
+from harness.server import AppServer
 
 from .ui import ARTIFACTS, RERUN, UI, Core
 

@@ -22,7 +22,7 @@ from dashboard.places import PLACES_PATH
 from dashboard.routes import ROUTES_PATH
 from dashboard.store.csvstore import CsvStore
 from dashboard.vague.areas import drawn_as
-from tests.apprunner import AppServer
+from harness.server import AppServer
 
 from .ui import FIRST_DRAW, UI
 

@@ -13,7 +13,7 @@ from dashboard import DEFAULT_INCIDENTS, REPO_DIR
 from dashboard.dataset import check_dataset
 from dashboard.problems import errors
 from dashboard.vague.areas import drawn_as
-from tests.apprunner import AppServer
+from harness.server import AppServer
 from tests.conftest import read_rows, write_rows
 
 from .ui import FIRST_DRAW, MAP_IFRAME, UI

@@ -24,7 +24,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from dashboard.dataset import Dataset
 from dashboard.filters import Filters, filter_incidents, routes_for
 from dashboard.vague.areas import drawn_as
-from tests.browser import wait_app_idle
+from harness.chromium import wait_app_idle
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "acceptance"
 # The dashboard's own map (the editor's place map, when shown, is a second st_folium frame).

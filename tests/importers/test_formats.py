@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.bench_import import acled_rows, ucdp_rows, write_rows
+from benchmarks.importing import acled_rows, ucdp_rows, write_rows
 from dashboard.cli import main
 from dashboard.importers.convert import ACLED_COLUMNS, UCDP_COLUMNS
 

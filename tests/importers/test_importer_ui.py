@@ -8,7 +8,7 @@ import io
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.bench_import import acled_rows
+from benchmarks.importing import acled_rows
 from dashboard.importers.convert import ACLED_COLUMNS
 from tests.importers.test_formats import MY_MAPS_KML
 

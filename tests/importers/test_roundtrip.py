@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.importing import acled_rows, write_rows
 from dashboard import DEFAULT_INCIDENTS, REPO_DIR
-from dashboard.bench_import import acled_rows, write_rows
 from dashboard.cli import main
 from dashboard.importers.convert import ACLED_COLUMNS
 from dashboard.vocab import INTERNAL_COLUMNS

@@ -14,8 +14,6 @@ import pytest
 
 pytest.importorskip("playwright")
 
-from apprunner import AppServer  # noqa: E402
-from browser import CHROMIUM, block_external, launch_chromium  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from dashboard import DEFAULT_INCIDENTS, PACKAGE_DIR  # noqa: E402
@@ -24,6 +22,8 @@ from dashboard.gazetteer import search  # noqa: E402
 from dashboard.places import PLACES_PATH  # noqa: E402
 from dashboard.routes import ROUTES_PATH  # noqa: E402
 from dashboard.store.csvstore import CsvStore  # noqa: E402
+from harness.chromium import CHROMIUM, block_external, launch_chromium  # noqa: E402
+from harness.server import AppServer  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Chromium")
 

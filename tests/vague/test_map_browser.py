@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from dashboard.dataset import load_dataset
-from tests.apprunner import AppServer
-from tests.browser import block_external, launch_chromium, wait_app_idle
+from harness.chromium import block_external, launch_chromium, wait_app_idle
+from harness.server import AppServer
 
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 TIMEOUT = 120_000

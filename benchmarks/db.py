@@ -1,4 +1,4 @@
-"""``python -m dashboard db bench``: the newsroom store's figures against a local database.
+"""``python -m benchmarks db``: the newsroom store's figures against a local database.
 
 Always a throwaway cluster (dashboard/store/pgcluster.py, with fsync on as a real server),
 never a newsroom's database: the benchmark writes synthetic rows. Measures, at each size: ``db load`` of the synthetic files
@@ -9,14 +9,19 @@ whether another process sees it at its next interaction.
 
 from __future__ import annotations
 
+import argparse
 import json
 import multiprocessing as mp
 import os
 import resource
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchmarks.measure import parse_sizes
+from benchmarks.synthetic import BENCH_CATEGORY, BENCH_WINDOW, bench_filters, write_synthetic
 
 TARGETS = {"db_load_s": 30.0, "filter_query_ms": 100.0}
 
@@ -73,7 +78,7 @@ def client_cpu_s() -> float:
 def bench_size(
     url: str, folder: Path, n: int, repeats: int = 5, postmaster: int | None = None
 ) -> dict:
-    from dashboard.bench import BENCH_CATEGORY, BENCH_WINDOW, write_synthetic
+
     from dashboard.store.postgis import PostgisStore
 
     data = write_synthetic(folder / str(n), n)
@@ -104,11 +109,11 @@ def bench_size(
     first = dataset.incidents["incident_id"].iloc[0]
     # What the app does at each interaction once the data is loaded: the same in-memory
     # filter as with files (the dataset from the database is the files' dataset).
-    from dashboard.bench import _bench_filters
+
     from dashboard.filters import filter_incidents, prepare
 
     prepared = prepare(dataset.incidents, dataset.places)
-    f = _bench_filters()
+    f = bench_filters()
     times = []
     for _ in range(repeats):
         t = time.perf_counter()
@@ -184,3 +189,25 @@ def run(sizes: list[int], json_path: str | None = None) -> int:
         Path(json_path).write_text(json.dumps(report, indent=2), encoding="utf-8")
         print(f"wrote {json_path}")
     return 0
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ``db`` command's options."""
+    parser.add_argument("--sizes", default="1000,100000", metavar="N,N,...")
+    parser.add_argument("--json", metavar="PATH", help="also write the figures to this file")
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Parse the sizes, then ``run``; a database that cannot be used is one line, exit 1."""
+    from dashboard.store.base import StoreError
+
+    try:
+        sizes = parse_sizes(args.sizes)
+    except ValueError:
+        print(f"error: --sizes must be whole numbers (got {args.sizes!r})", file=sys.stderr)
+        return 2
+    try:
+        return run(sizes, args.json)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1

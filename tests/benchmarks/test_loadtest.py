@@ -7,10 +7,10 @@ import os
 
 import pytest
 
+from benchmarks.loadtest import run_load_test
 from dashboard import DEFAULT_INCIDENTS, REPO_DIR
 from dashboard.places import PLACES_PATH
 from dashboard.routes import ROUTES_PATH
-from dashboard.store.loadtest import run_load_test
 from dashboard.store.postgis import PostgisStore
 from tests.conftest import CURATED_COUNT
 

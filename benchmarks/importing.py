@@ -1,6 +1,6 @@
 """Benchmark of the importer: a synthetic ACLED extract imported into an empty file.
 
-``python -m dashboard.bench_import [--rows 100000]`` writes the extract (ACLED's real column
+``python -m benchmarks import [--rows 100000]`` writes the extract (ACLED's real column
 set, generated at run time in a temporary folder, never in the project's data), then runs
 ``python -m dashboard import`` on it in a fresh process and reports the wall time and the
 process's peak memory against the targets (15 s and 1 GB at 100,000 rows). The generators
@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.synthetic import sample_in_country
 from dashboard import REPO_DIR
 from dashboard.importers.convert import ACLED_COLUMNS, UCDP_COLUMNS
 
@@ -41,15 +42,13 @@ ACLED_COUNTRIES = {"KP": ("North Korea", 408, "East Asia"), "CN": ("China", 156,
 
 def acled_rows(n: int, seed: int = 11) -> list[dict[str, str]]:
     """``n`` synthetic ACLED rows that our validator accepts (points inside their country)."""
-    from dashboard.bench import _sample_in_country
-
     rng = np.random.default_rng(seed)
     codes = np.where(rng.random(n) < 0.7, "KP", "CN")
     lon, lat = np.zeros(n), np.zeros(n)
     for code in ACLED_COUNTRIES:
         idx = np.flatnonzero(codes == code)
         if len(idx):
-            lon[idx], lat[idx] = _sample_in_country(rng, code, len(idx))
+            lon[idx], lat[idx] = sample_in_country(rng, code, len(idx))
     first = dt.date(2016, 1, 1)
     days = rng.integers(0, 365 * 8, n)
     types = rng.integers(0, len(ACLED_TYPES), n)
@@ -104,10 +103,8 @@ def acled_rows(n: int, seed: int = 11) -> list[dict[str, str]]:
 
 def ucdp_rows(n: int, seed: int = 13) -> list[dict[str, str]]:
     """``n`` synthetic UCDP GED rows with the GED column set (points inside China)."""
-    from dashboard.bench import _sample_in_country
-
     rng = np.random.default_rng(seed)
-    lon, lat = _sample_in_country(rng, "CN", n)
+    lon, lat = sample_in_country(rng, "CN", n)
     rows = []
     for i in range(n):
         start = dt.date(2018, 1, 1) + dt.timedelta(days=7 * i)
@@ -219,17 +216,16 @@ def format_section(result: dict) -> str:
     return line
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dashboard.bench_import", description=__doc__)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ``import`` command's options."""
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--json", metavar="PATH", help="also write the figures to this file")
-    args = parser.parse_args(argv)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Measure, print, and exit 1 when the import failed or missed a target."""
     result = measure(args.rows)
     print(format_section(result))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=1))
     return 0 if meets_targets(result) else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -8,12 +8,14 @@ app's filter query (random categories and years), pausing 0.2 s between queries.
 table and the history: none may be missing or doubled. Each viewer query is checked against
 a recount of the same snapshot, and the total may never go down (nobody withdraws).
 
-Run it with ``python -m dashboard db loadtest`` (against a throwaway cluster by default).
+Run it with ``python -m benchmarks loadtest`` (against a throwaway cluster of its own).
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
+import json
 import multiprocessing as mp
 import random
 import statistics
@@ -263,3 +265,44 @@ def run_load_test(url: str, editors: int = 10, viewers: int = 10, seconds: float
         "query_p95_ms": 1000 * (_pct(queries, 0.95) or 0),
         "findings": findings,
     }
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ``loadtest`` command's options."""
+    parser.add_argument("--editors", type=int, default=10)
+    parser.add_argument("--viewers", type=int, default=10)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--json", metavar="PATH", help="also write the figures to this file")
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """The load test on a throwaway cluster loaded with the curated files; exit 1 unless
+    every check passed (or when the database cannot be used)."""
+    from dashboard import DEFAULT_INCIDENTS
+    from dashboard.places import PLACES_PATH
+    from dashboard.routes import ROUTES_PATH
+    from dashboard.store.base import StoreError
+    from dashboard.store.pgcluster import Cluster
+    from dashboard.store.postgis import PostgisStore
+
+    try:
+        with Cluster("loadtest") as cluster:
+            store = PostgisStore(cluster.url)
+            store.init()
+            counts, problems = store.load_files(
+                DEFAULT_INCIDENTS, ROUTES_PATH, PLACES_PATH, author="loadtest"
+            )
+            store.close()
+            if counts is None:
+                for p in problems:
+                    print(p, file=sys.stderr)
+                return 1
+            result = run_load_test(cluster.url, args.editors, args.viewers, args.seconds)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(result, indent=2))
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump(result, f, indent=2)
+    return 0 if result["ok"] else 1

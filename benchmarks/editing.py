@@ -1,16 +1,23 @@
 """Benchmark of the editing path: the place finder, and saving into a large incidents file.
 
-Part of ``python -m dashboard bench`` (or alone with ``--editing-only``). Targets at 100,000
+Part of ``python -m benchmarks map`` (or alone: ``python -m benchmarks edit``). Targets at 100,000
 incidents: a finder answer in at most 50 ms; saving one incident in at most 0.5 s; a history
 entry no larger than the change it records.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
 import shutil
 import statistics
+import tempfile
 import time
 from pathlib import Path
+
+from benchmarks.measure import parse_sizes, progress
+from benchmarks.synthetic import Synthetic, write_synthetic
 
 FINDER_TARGET_S = 0.05
 SAVE_TARGET_S = 0.5
@@ -116,8 +123,6 @@ def format_section(result: dict) -> str:
     def ms(v: float) -> str:
         return f"{v * 1000:.1f} ms" if v < 1 else f"{v:.2f} s"
 
-    import os
-
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     lines = ["", f"Editing (place finder; saving into the largest file; load average {load})"]
     if "finder_max_s" in result:
@@ -143,10 +148,8 @@ def format_section(result: dict) -> str:
     return "\n".join(lines)
 
 
-def run(folder: Path, sizes: list[int], data=None) -> dict:
+def run(folder: Path, sizes: list[int], data: Synthetic | None = None) -> dict:
     """The editing figures at the largest size (synthetic files written if not given)."""
-    from dashboard.bench import write_synthetic
-
     n = max(sizes)
     if data is None:
         data = write_synthetic(folder, n)
@@ -154,3 +157,41 @@ def run(folder: Path, sizes: list[int], data=None) -> dict:
     result.update(measure_finder())
     result.update(measure_saves(Path(data.incidents), Path(data.routes), Path(data.places)))
     return result
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ``edit`` command's options."""
+    parser.add_argument(
+        "--sizes",
+        default="1000,10000,100000",
+        metavar="N,N,...",
+        help="synthetic incidents; the figures are taken at the largest (default: 100000)",
+    )
+    parser.add_argument("--json", metavar="PATH", help="also write every figure to this file")
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Only the place finder and saving figures, at the largest size."""
+    try:
+        sizes = parse_sizes(args.sizes)
+    except ValueError:
+        print(f"error: --sizes must be whole numbers, e.g. 1000,10000 (got {args.sizes!r})")
+        return 2
+    if not sizes or sizes[0] < 1:
+        print("error: give at least one size of 1 or more")
+        return 2
+    folder = Path(tempfile.mkdtemp(prefix="dashboard-bench-"))
+    report: dict = {
+        "machine": {"cpus": os.cpu_count(), "load_average_start": os.getloadavg()},
+        "synthetic_folder": str(folder),
+    }
+    try:
+        progress(f"{max(sizes):,} incidents: place finder and saving")
+        report["editing"] = run(folder, sizes)
+        report["machine"]["load_average_end"] = os.getloadavg()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    print(format_section(report["editing"]))
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
+    return 0

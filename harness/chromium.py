@@ -1,6 +1,6 @@
-"""Real-browser helpers for tests: Debian's Chromium driven by Playwright, with no internet.
+"""Debian's Chromium driven by Playwright, with no internet, for tests and benchmarks.
 
-`playwright install` cannot download a browser here, so tests use /usr/bin/chromium. Every
+`playwright install` cannot download a browser here, so both use /usr/bin/chromium. Every
 request that would leave the machine is aborted and recorded, so a test can assert a page works
 offline instead of quietly depending on a CDN.
 """

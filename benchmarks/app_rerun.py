@@ -1,0 +1,80 @@
+"""The app's server-side rerun under ``streamlit.testing``, on synthetic incidents.
+
+Run in a fresh process (``python -m benchmarks.worker app ...``): the first run, a cached
+rerun, reruns after date-window and category changes, and the server's peak memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import statistics
+import time
+
+from benchmarks.measure import peak_mb
+from benchmarks.synthetic import BENCH_CATEGORY, BENCH_WINDOW
+from harness.server import APP_SCRIPT
+
+
+def worker_app(incidents: str, repeats: int) -> dict:
+    """The app under streamlit.testing, on the synthetic incidents (shipped routes, places)."""
+    os.environ["DASHBOARD_INCIDENTS"] = incidents
+    from streamlit.testing.v1 import AppTest
+
+    import dashboard.dataset
+
+    loads = []
+    real = dashboard.dataset.check_dataset
+
+    def counted(*args, **kwargs):
+        loads.append(args[0] if args else kwargs.get("incidents_path"))
+        return real(*args, **kwargs)
+
+    dashboard.dataset.check_dataset = counted  # the app imports it from here on every run
+    at = AppTest.from_file(str(APP_SCRIPT), default_timeout=600)
+    out: dict = {}
+    start = time.perf_counter()
+    at.run()
+    out["app_first_run_s"] = time.perf_counter() - start
+    if at.exception:
+        raise RuntimeError(f"the app raised: {[e.value for e in at.exception][:2]}")
+    start = time.perf_counter()
+    at.run()
+    out["app_cached_rerun_s"] = time.perf_counter() - start
+    out["app_loads_after_two_runs"] = len(loads)
+
+    windows = [
+        (dt.date(2015, 1, 1), dt.date(2019, 12, 31)),
+        BENCH_WINDOW,
+        (dt.date(2017, 1, 1), dt.date(2017, 12, 31)),
+        (dt.date(2014, 6, 1), dt.date(2021, 6, 30)),
+        (dt.date(2016, 3, 1), dt.date(2016, 8, 31)),
+    ][: max(3, repeats)]
+    times, shown = [], []
+    for window in windows:
+        at.slider(key="window").set_value(window)
+        start = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - start)
+        if at.exception:
+            raise RuntimeError(f"the app raised: {[e.value for e in at.exception][:2]}")
+        shown.append(_count_line(at))
+    at.multiselect(key="categories").set_value([BENCH_CATEGORY])
+    start = time.perf_counter()
+    at.run()
+    out["app_category_rerun_s"] = time.perf_counter() - start
+    shown.append(_count_line(at))
+    out["app_rerun_s"] = statistics.median(times)
+    out["app_rerun_runs"] = times
+    out["app_shown"] = shown
+    out["app_loads_total"] = len(loads)
+    out["app_peak_mb"] = peak_mb()
+    return out
+
+
+def _count_line(at) -> str:
+    for m in at.markdown:
+        text = m.value.strip("* ")
+        if " incidents, " in text and " route legs" in text:
+            return text
+    return ""
