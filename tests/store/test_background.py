@@ -56,7 +56,7 @@ def test_child_bytes_failures_and_cancel():
 def test_a_large_import_writes_one_history_line_per_row_as_change_writes_it(tmp_path):
     """Through the CLI (one thread, so the child builds the lines) with more rows than the
     background threshold: every line parses and equals ``Change.to_json`` of its row."""
-    from dashboard.bench_import import ACLED_COLUMNS, acled_rows, write_rows
+    from benchmarks.importing import ACLED_COLUMNS, acled_rows, write_rows
 
     n = BACKGROUND_ROWS + 7
     source = write_rows(tmp_path / "acled.csv", ACLED_COLUMNS, acled_rows(n))
