@@ -167,7 +167,10 @@ def write_rows(path: Path | str, header: Sequence[str], rows: list[dict[str, str
 def measure(rows: int, folder: Path | None = None) -> dict:
     """Import a synthetic ACLED extract of ``rows`` rows into an empty file, in a fresh
     process; its wall time, peak memory and what it printed."""
-    folder = Path(folder or tempfile.mkdtemp(prefix="dashboard-bench-import-"))
+    if folder is None:  # a folder of its own, removed afterwards (the files are ~120 MB)
+        with tempfile.TemporaryDirectory(prefix="dashboard-bench-import-") as tmp:
+            return measure(rows, Path(tmp))
+    folder = Path(folder)
     source = write_rows(folder / "acled.csv", ACLED_COLUMNS, acled_rows(rows))
     target = folder / "imported.csv"
     cmd = [sys.executable, "-m", "dashboard", "import", str(source), "--into", str(target)]
