@@ -26,7 +26,8 @@ import numpy as np
 
 from benchmarks.synthetic import sample_in_country
 from dashboard import REPO_DIR
-from dashboard.importers.convert import ACLED_COLUMNS, UCDP_COLUMNS
+from dashboard.importers.acled import ACLED_COLUMNS
+from dashboard.importers.ucdp import UCDP_COLUMNS
 
 TARGET_S = 15.0
 TARGET_MB = 1024.0

@@ -13,21 +13,14 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dashboard.importers.acled import convert_acled
 from dashboard.importers.base import SourceTable, UnreadableFile
-from dashboard.importers.convert import (
-    OUR_COLUMNS,
-    Converted,
-    ImportRow,
-    convert_acled,
-    convert_table,
-    convert_ucdp,
-    detect_family,
-    finish,
-    propose_mapping,
-)
+from dashboard.importers.convert import convert_table, detect_family, finish, propose_mapping
 from dashboard.importers.delimited import read_delimited
 from dashboard.importers.geo import read_geojson, read_ogr
+from dashboard.importers.rows import OUR_COLUMNS, Converted, ImportRow
 from dashboard.importers.spreadsheet import read_spreadsheet
+from dashboard.importers.ucdp import convert_ucdp
 from dashboard.problems import Problem, errors
 
 FORMATS = ("auto", "csv", "xlsx", "ods", "acled", "ucdp", "geojson", "kml", "kmz", "gpkg")

@@ -16,7 +16,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.importers.base import UnreadableFile
-from dashboard.importers.convert import MAP_TARGETS, OUR_COLUMNS, detect_family
+from dashboard.importers.convert import detect_family
+from dashboard.importers.rows import MAP_TARGETS, OUR_COLUMNS
 from dashboard.importers.run import FORMATS, commit_import, file_kind, plan_import, read_tables
 from dashboard.problems import errors
 from dashboard.vocab import CATEGORIES, CONFIDENCE, INCIDENT_REQUIRED_CELLS, PRECISIONS

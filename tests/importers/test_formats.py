@@ -16,7 +16,8 @@ import pytest
 
 from benchmarks.importing import acled_rows, ucdp_rows, write_rows
 from dashboard.cli import main
-from dashboard.importers.convert import ACLED_COLUMNS, UCDP_COLUMNS
+from dashboard.importers.acled import ACLED_COLUMNS
+from dashboard.importers.ucdp import UCDP_COLUMNS
 
 HAMHUNG = ("39.91833", "127.53639")
 BUKCHONG = ("40.23", "128.33")

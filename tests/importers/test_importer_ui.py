@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from benchmarks.importing import acled_rows
-from dashboard.importers.convert import ACLED_COLUMNS
+from dashboard.importers.acled import ACLED_COLUMNS
 from tests.importers.test_formats import MY_MAPS_KML
 
 SCRIPT = """

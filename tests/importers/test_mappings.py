@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from dashboard.importers import convert, mappings
+from dashboard.importers import acled, convert, mappings
 from dashboard.importers.base import SourceTable
 from dashboard.importers.delimited import read_delimited
 from dashboard.vocab import CATEGORIES, PRECISIONS
@@ -24,7 +24,7 @@ def test_every_declared_category_is_ours():
 @pytest.mark.parametrize("day", ["2019-06-01", "2019-06-15", "2019-06-30", "2020-02-29"])
 def test_acled_window_contains_the_date(precision, day):
     d = dt.date.fromisoformat(day)
-    start, end, text, note = convert.acled_window(d, precision)
+    start, end, text, note = acled.acled_window(d, precision)
     assert start <= d <= end
     assert "ACLED" in text
     if precision == "1":
@@ -37,8 +37,8 @@ def test_acled_window_contains_the_date(precision, day):
 
 
 def test_acled_window_never_reaches_the_future(monkeypatch):
-    monkeypatch.setattr(convert, "_today", lambda: dt.date(2024, 3, 20))
-    start, end, _, note = convert.acled_window(dt.date(2024, 3, 18), "3")
+    monkeypatch.setattr(acled, "_today", lambda: dt.date(2024, 3, 20))
+    start, end, _, note = acled.acled_window(dt.date(2024, 3, 18), "3")
     assert (start, end) == (dt.date(2024, 3, 1), dt.date(2024, 3, 20))
     assert "stops at today" in note
 

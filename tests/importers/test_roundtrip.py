@@ -17,7 +17,7 @@ import pytest
 from benchmarks.importing import acled_rows, write_rows
 from dashboard import DEFAULT_INCIDENTS, REPO_DIR
 from dashboard.cli import main
-from dashboard.importers.convert import ACLED_COLUMNS
+from dashboard.importers.acled import ACLED_COLUMNS
 from dashboard.vocab import INTERNAL_COLUMNS
 
 
