@@ -35,7 +35,8 @@ from matplotlib.patches import FancyArrowPatch, Patch, Rectangle  # noqa: E402
 from matplotlib.transforms import Bbox  # noqa: E402
 
 from dashboard import basemap  # noqa: E402
-from dashboard.mapview import arc_points, date_window_text  # noqa: E402
+from dashboard.filters import date_window_text  # noqa: E402
+from dashboard.geodesy import arc_points  # noqa: E402
 from dashboard.vague import snapshot as vague_snapshot  # noqa: E402
 from dashboard.vague.areas import (  # noqa: E402
     AREA,
@@ -886,9 +887,9 @@ def _jsonable(value):
 
 def standalone_html(incidents, routes, places, title: str) -> bytes:
     """The interactive map as one HTML file that opens offline (assets inlined)."""
-    from dashboard import assets
     from dashboard.htmlsafe import esc
-    from dashboard.mapview import build_map
+    from dashboard.map import assets
+    from dashboard.map.build import build_map
 
     m = build_map(incidents, routes, places, asset_base=None)
     html = assets.standalone_html(m)
