@@ -17,7 +17,8 @@ def worker_core(incidents: str, routes: str, places: str, repeats: int) -> dict:
     from dashboard.dataset import check_dataset
     from dashboard.export import SnapshotSpec, render
     from dashboard.filters import filter_incidents, prepare, routes_for
-    from dashboard.mapview import LARGE_THRESHOLD, build_map
+    from dashboard.map.build import build_map
+    from dashboard.map.points import LARGE_THRESHOLD
 
     out: dict = {}
     start = time.perf_counter()

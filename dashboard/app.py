@@ -32,6 +32,7 @@ from dashboard.filters import (  # noqa: E402
     count_line,
     country_names,
     data_window,
+    date_window_text,
     describe,
     filter_incidents,
     monthly_counts,
@@ -40,17 +41,12 @@ from dashboard.filters import (  # noqa: E402
 )
 from dashboard.htmlsafe import esc  # noqa: E402
 from dashboard.incidents import effective_end  # noqa: E402
-from dashboard.mapview import (  # noqa: E402
-    BASEMAPS,
-    PRESENTATION_MAX_ZOOM,
-    base_map,
-    citation_html,
-    date_window_text,
-    incident_popup_html,
-    map_layers,
-    marker_svg,
-    result_bounds,
-)
+from dashboard.map.base import BASEMAPS, base_map  # noqa: E402
+from dashboard.map.click import CLICK_FIELD, clicked_incident_id  # noqa: E402
+from dashboard.map.layers import map_layers  # noqa: E402
+from dashboard.map.popups import citation_html, incident_popup_html  # noqa: E402
+from dashboard.map.symbols import marker_svg  # noqa: E402
+from dashboard.map.view import PRESENTATION_MAX_ZOOM, result_bounds  # noqa: E402
 from dashboard.places import PLACES_PATH  # noqa: E402
 from dashboard.problems import Problem, errors  # noqa: E402
 from dashboard.routes import ROUTES_PATH  # noqa: E402
@@ -615,10 +611,10 @@ def export_menu(dataset: Dataset, shown, legs, f: Filters, span) -> None:
 def selection_from_widgets(shown: pd.DataFrame, places) -> None:
     """Take a map click or a table row chosen since the last run, before anything is drawn,
     so the map and the record panel show the new selection in this same run."""
-    clicked = (st.session_state.get("map") or {}).get("last_object_clicked_popup")
+    clicked = (st.session_state.get("map") or {}).get(CLICK_FIELD)
     if clicked and clicked != st.session_state.get("_last_click"):
         st.session_state["_last_click"] = clicked
-        iid = clicked.rsplit("#", 1)[0]
+        iid = clicked_incident_id(clicked)
         if iid in set(shown["incident_id"]):
             st.session_state["selected"] = iid
     table = st.session_state.get("table")
@@ -698,7 +694,7 @@ def explore_view(dataset: Dataset, shown, legs, f: Filters, span) -> None:
                 "view": view_request(shown, legs, dataset.places),
             },
             presentation=False,
-            returned=["last_object_clicked_popup", "center", "zoom"],
+            returned=[CLICK_FIELD, "center", "zoom"],
         )
     if result and result.get("center") and result.get("zoom") is not None:
         st.session_state["view"] = (

@@ -274,3 +274,16 @@ def about_line(incidents: pd.DataFrame) -> str:
         f"article{'s' if len(articles) != 1 else ''} ({shown}){years}; "
         "each record quotes its source."
     )
+
+
+def date_window_text(row: pd.Series) -> str:
+    """One incident's date window in words ("12 Mar 2019 – 14 Mar 2019"), as the map's popups,
+    the app's cards and the briefing sheet say it."""
+    if pd.isna(row["date_start"]):
+        return "year not stated"
+    start, end = row["date_start"], row["date_end"]
+    if pd.isna(end):
+        return f"from {start:%d %b %Y} (end not stated)"
+    if start == end:
+        return f"{start:%d %b %Y}"
+    return f"{start:%d %b %Y} – {end:%d %b %Y}"

@@ -222,6 +222,15 @@ PROVINCE_BORDER = "#a0a0a0"
 UNCERTAINTY_FILL = "rgba(0,0,0,.06)"
 HIGHLIGHT = "#ffd23f"  # the leg a briefing step is about
 TEXT = "#222222"  # headings in the category's name use this, with the colour as a swatch
+MARKER_OUTLINE = "#1a1a1a"  # the edge of a filled incident symbol
+HOLLOW_FILL = "#ffffff"  # the inside of an unconfirmed incident's (hollow) symbol
+UNCERTAINTY_EDGE = "#555"  # the legend's dashed "approximate place" circle
+SELECTED_RING = "#000"  # the ring around the selected incident
+STOP_MARK_FILL = "#fff"  # inside the mark where an intercepted route stops
+AREA_FILL, AREA_EDGE = "#6b6b6b", "#555555"  # a country or province the source names, no place
+BORDER_HIGHLIGHT = "#AA4499"  # a border area (the border line itself)
+PICKED_POINT = "#CC3311"  # the editor's map: where the incident being edited is
+PICKED_UNCERTAINTY = "#0077BB"  # the editor's map: that point's uncertainty circle
 
 # What a snapshot or data export can be (the CLI's choices and the app's menu), and the
 # image shapes offered, as width / height.

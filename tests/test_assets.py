@@ -14,7 +14,7 @@ import pytest
 from folium.elements import JSCSSMixin
 from playwright.sync_api import sync_playwright
 
-from dashboard.assets import (
+from dashboard.map.assets import (
     APP_STATIC_BASE,
     CDN_ASSETS,
     LEAFLET_IMAGES,

@@ -17,7 +17,9 @@ from dashboard import tables
 from dashboard.basemap import country_shape
 from dashboard.dataset import check_dataset
 from dashboard.filters import Filters, filter_incidents, monthly_counts, prepare, routes_for
-from dashboard.mapview import LARGE_THRESHOLD, IncidentPoints, build_map
+from dashboard.map.build import build_map
+from dashboard.map.payload import decode_incidents
+from dashboard.map.points import LARGE_THRESHOLD
 from dashboard.problems import errors
 from dashboard.vague.areas import drawn_as
 from dashboard.vocab import CATEGORIES, CONFIDENCE, PRECISIONS
@@ -72,7 +74,7 @@ def test_synthetic_incidents_load_with_the_shipped_routes(synthetic):
 def embedded(script: str) -> dict:
     match = PAYLOAD_RE.search(script)
     assert match, "no IncidentPoints payload in the map script"
-    return IncidentPoints.decode(match.group(1))
+    return decode_incidents(match.group(1))
 
 
 def test_large_map_draws_exactly_the_filtered_incidents(loaded):
@@ -169,7 +171,7 @@ def test_payload_text_is_inert(loaded):
 def test_large_map_in_chromium_draws_every_incident(loaded, tmp_path):
     from playwright.sync_api import sync_playwright
 
-    from dashboard.assets import standalone_html
+    from dashboard.map.assets import standalone_html
     from harness.chromium import block_external, launch_chromium
 
     dataset, _ = loaded

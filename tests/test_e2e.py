@@ -32,8 +32,8 @@ from playwright.sync_api import (
 from dashboard import basemap
 from dashboard.dataset import load_dataset
 from dashboard.filters import Filters, data_window, filter_incidents, prepare, routes_for
-from dashboard.mapview import LAND
 from dashboard.vague.areas import drawn_as
+from dashboard.vocab import LAND
 from harness.chromium import _is_local, block_external, launch_chromium
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"

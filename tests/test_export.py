@@ -14,7 +14,6 @@ from PIL import Image
 from pypdf import PdfReader
 
 from dashboard import DEFAULT_INCIDENTS, REPO_DIR
-from dashboard.assets import external_urls
 from dashboard.dataset import load_dataset
 from dashboard.export import (
     ExportError,
@@ -24,6 +23,7 @@ from dashboard.export import (
     write_output,
 )
 from dashboard.filters import Filters, describe, filter_incidents, prepare, routes_for
+from dashboard.map.assets import external_urls
 from dashboard.vague.areas import drawn_as
 from dashboard.vocab import CATEGORIES, INTERNAL_COLUMNS
 

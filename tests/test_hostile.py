@@ -15,7 +15,8 @@ from dashboard.dataset import load_dataset
 from dashboard.export import SnapshotSpec, render
 from dashboard.filters import prepare
 from dashboard.htmlsafe import esc, safe_link
-from dashboard.mapview import build_map, incident_popup_html
+from dashboard.map.build import build_map
+from dashboard.map.popups import incident_popup_html
 from dashboard.vague.areas import drawn_as
 from harness.chromium import block_external, launch_chromium
 from tests.conftest import read_rows, write_rows

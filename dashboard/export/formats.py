@@ -98,9 +98,9 @@ def _jsonable(value):
 
 def standalone_html(incidents, routes, places, title: str) -> bytes:
     """The interactive map as one HTML file that opens offline (assets inlined)."""
-    from dashboard import assets
     from dashboard.htmlsafe import esc
-    from dashboard.mapview import build_map
+    from dashboard.map import assets
+    from dashboard.map.build import build_map
 
     m = build_map(incidents, routes, places, asset_base=None)
     html = assets.standalone_html(m)

@@ -11,10 +11,10 @@ from matplotlib.patches import Patch
 
 from dashboard.export.symbols import route_linestyle
 from dashboard.vague.areas import POINT, drawn_as
-from dashboard.vague.snapshot import BORDER_HIGHLIGHT
 from dashboard.vocab import (
     APPROXIMATE_SWATCH,
     APPROXIMATE_SWATCH_EDGE,
+    BORDER_HIGHLIGHT,
     CATEGORIES,
     INK_FAINT,
     ROUTE_STATUSES,

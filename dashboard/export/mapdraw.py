@@ -15,7 +15,7 @@ from matplotlib.transforms import Bbox
 from dashboard import basemap
 from dashboard.export.extent import dense_box
 from dashboard.export.symbols import draw_incidents, draw_uncertainty, route_linestyle
-from dashboard.mapview import arc_points
+from dashboard.geodesy import arc_points
 from dashboard.vague import snapshot as vague_snapshot
 from dashboard.vague.areas import AREA, AREA_KINDS, POINT, area_groups, drawn_as
 from dashboard.vocab import (

@@ -29,6 +29,8 @@ from dashboard.vocab import (
     CONFIDENCE,
     INCIDENT_COLUMNS,
     INCIDENT_EXTRA_COLUMNS,
+    PICKED_POINT,
+    PICKED_UNCERTAINTY,
     PLACE_KINDS,
     PRECISIONS,
     ROUTE_MODES,
@@ -425,8 +427,8 @@ def _edit_map(prefix: str, precision: int | None) -> tuple[float, float] | None:
     """A small offline map: click to place the incident; the circle shows the precision."""
     from streamlit_folium import st_folium
 
-    from dashboard import assets
-    from dashboard.mapview import VectorBasemap
+    from dashboard.map import assets
+    from dashboard.map.vector_basemap import VectorBasemap
 
     state = st.session_state
     try:
@@ -448,9 +450,9 @@ def _edit_map(prefix: str, precision: int | None) -> tuple[float, float] | None:
         radius = PRECISIONS[precision].radius_km * 1000 if precision in PRECISIONS else 0
         if radius:
             folium.Circle(
-                [lat, lon], radius=radius, color="#0077BB", fill=True, fill_opacity=0.12
+                [lat, lon], radius=radius, color=PICKED_UNCERTAINTY, fill=True, fill_opacity=0.12
             ).add_to(m)
-        folium.CircleMarker([lat, lon], radius=5, color="#CC3311", fill=True).add_to(m)
+        folium.CircleMarker([lat, lon], radius=5, color=PICKED_POINT, fill=True).add_to(m)
     assets.localise_map(m, assets.APP_STATIC_BASE)
     st.caption("Click the map to place the incident there.")
     out = st_folium(

@@ -6,5 +6,6 @@ with such an end enter or leave the known place across the nearest border, or ar
 border itself, computed from the Natural Earth borders in geodata/basemap (never typed in).
 
 ``areas`` holds the geometry (plain shapely/geopandas, used by the validator, the exports and
-the map); ``leaflet`` draws it on the folium map; ``snapshot`` draws it with matplotlib.
+the map); ``labels`` places and words its labels; ``snapshot`` draws it with matplotlib, and
+``dashboard.map.vague`` on the folium map.
 """

@@ -19,11 +19,12 @@ from matplotlib.path import Path as MplPath
 from matplotlib.transforms import Bbox
 from shapely.geometry import LineString
 
+from dashboard.geodesy import arc_points
 from dashboard.vague.areas import AreaGroup
-from dashboard.vocab import ROUTE_STATUSES
+from dashboard.vague.labels import leg_end_label  # the same words as the live map
+from dashboard.vocab import AREA_EDGE, BORDER_HIGHLIGHT, ROUTE_STATUSES
 
-AREA_EDGE, AREA_HATCH = "#555555", "#8a8a8a"
-BORDER_HIGHLIGHT = "#AA4499"
+AREA_HATCH = "#8a8a8a"
 
 
 def _halo(scale: float) -> list:
@@ -128,9 +129,6 @@ def draw_vague_legs(
     ax, legs: pd.DataFrame, places, scale: float
 ) -> list[tuple[tuple[float, float], str]]:
     """Dashed legs with an unstated end; returns the end labels to place."""
-    from dashboard.mapview import arc_points
-    from dashboard.vague.leaflet import _leg_label  # the same words as the live map
-
     labels = []
     for _, leg in legs.iterrows():
         status = ROUTE_STATUSES[leg["status"]]
@@ -163,7 +161,7 @@ def draw_vague_legs(
                 },
                 zorder=6,
             )
-        label = _leg_label(leg.drop("geometry"), places, geom)
+        label = leg_end_label(leg.drop("geometry"), places, geom)
         if label:
             (lat, lon), text = label
             labels.append(((lon, lat), text))

@@ -14,7 +14,7 @@ from shapely.geometry import Point, shape
 from dashboard import basemap
 from dashboard.dataset import load_dataset
 from dashboard.export import SnapshotSpec, render
-from dashboard.mapview import build_map
+from dashboard.map.build import build_map
 from dashboard.vague.areas import (
     AREA,
     POINT,

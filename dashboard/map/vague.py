@@ -1,17 +1,13 @@
 """Vague places on the folium map: country and province areas, border lines, and route legs
-whose end the source does not state.
+whose end the source does not state (the geometry is ``dashboard.vague``'s).
 
 The map calls three hooks: ``install`` (once, on the base map), ``split`` (before drawing
 markers and routes) takes out what must not be drawn as a point or a plain line, and ``layers``
-draws it as layer groups the app swaps like the others.
+draws it as layer groups the app swaps like the others. Its script and stylesheet are
+``static/map/vague.js`` and ``vague.css``.
 """
 
 from __future__ import annotations
-
-import math
-import re
-from functools import lru_cache
-from pathlib import Path
 
 import folium
 import geopandas as gpd
@@ -22,26 +18,18 @@ from folium.plugins import PolyLineTextPath
 from jinja2 import Template
 
 from dashboard.htmlsafe import esc
-from dashboard.vague.areas import AREA_KINDS, POINT, AreaGroup, area_groups, country_name, drawn_as
-from dashboard.vocab import HIGHLIGHT, ROUTE_STATUSES
+from dashboard.map.popups import incident_popup_html, leg_tooltip
+from dashboard.map.routes import leg_locations
+from dashboard.map.scripts import static_text
+from dashboard.vague.areas import AREA_KINDS, POINT, AreaGroup, area_groups, drawn_as
+from dashboard.vague.labels import label_point, leg_end_label
+from dashboard.vocab import AREA_EDGE, AREA_FILL, BORDER_HIGHLIGHT, HIGHLIGHT, ROUTE_STATUSES
 
-AREA_FILL, AREA_EDGE = "#6b6b6b", "#555555"
 POPUP_RECORDS = 25  # full records in an area's popup; beyond that it says how many more
-BORDER_HIGHLIGHT = "#AA4499"
-
-
-@lru_cache(maxsize=1)
-def _css() -> str:
-    return (Path(__file__).with_name("leaflet.css")).read_text(encoding="utf-8")
-
-
-@lru_cache(maxsize=1)
-def _js() -> str:
-    return (Path(__file__).with_name("leaflet.js")).read_text(encoding="utf-8")
 
 
 class _ZoomClass(MacroElement):
-    """Runs leaflet.js once the map exists (a macro renders after its parent map)."""
+    """Runs vague.js once the map exists (a macro renders after its parent map)."""
 
     _template = Template("{% macro script(this, kwargs) %}{{ this.js }}{% endmacro %}")
 
@@ -50,7 +38,7 @@ class _ZoomClass(MacroElement):
         self._name = "VagueZoomClass"
 
     def render(self, **kwargs) -> None:
-        self.js = _js().replace("{{map}}", self._parent.get_name())
+        self.js = static_text("vague.js").replace("{{map}}", self._parent.get_name())
         super().render(**kwargs)
 
 
@@ -79,8 +67,6 @@ def split(
 
 def area_popup_html(group: AreaGroup, incidents: pd.DataFrame) -> str:
     """The group's heading and the full sourced record of each of its incidents."""
-    from dashboard.mapview import incident_popup_html  # the one record layout
-
     rows = incidents[incidents["incident_id"].isin(group.incident_ids)]
     body = "".join(incident_popup_html(row) for _, row in rows.head(POPUP_RECORDS).iterrows())
     if len(rows) > POPUP_RECORDS:  # a newsroom database can hold thousands "in China"
@@ -89,37 +75,6 @@ def area_popup_html(group: AreaGroup, incidents: pd.DataFrame) -> str:
             f"country to read them all.</p>"
         )
     return f"<div class='area-popup' data-area='{esc(group.key)}'><h4>{esc(group.title)}</h4>{body}</div>"
-
-
-def _label_point(
-    geom, avoid: list[tuple[float, float]] = (), along: float = 0.5
-) -> tuple[float, float]:
-    """Where an area's label goes: a point of the area clear of the incident symbols in
-    ``avoid`` (lon, lat), near its middle; for a line, a point along it."""
-    if geom.geom_type.endswith("LineString"):
-        merged = shapely.line_merge(geom)
-        longest = max(getattr(merged, "geoms", [merged]), key=lambda g: g.length)
-        p = longest.interpolate(along, normalized=True)
-        return p.y, p.x
-    mid = geom.representative_point()
-    west, south, east, north = geom.bounds
-    steps = 14
-    candidates = [mid] + [
-        shapely.Point(
-            west + (east - west) * (i + 0.5) / steps, south + (north - south) * (j + 0.5) / steps
-        )
-        for i in range(steps)
-        for j in range(steps)
-    ]
-    inside = [c for c in candidates if geom.contains(c)] or [mid]
-
-    def score(c) -> float:
-        # labels are wide and short: a symbol beside one is as much in the way as one above
-        clear = min((math.hypot((c.x - x) * 0.35, c.y - y) for x, y in avoid), default=2.0)
-        return min(clear, 2.0) - 0.05 * math.dist((c.x, c.y), (mid.x, mid.y))
-
-    best = max(inside, key=score)
-    return best.y, best.x
 
 
 def _leg_names(leg: pd.Series, places: gpd.GeoDataFrame) -> tuple[str, str]:
@@ -134,16 +89,9 @@ def _leg_names(leg: pd.Series, places: gpd.GeoDataFrame) -> tuple[str, str]:
     return name(leg["from_place"], "from"), name(leg["to_place"], "to")
 
 
-def _country_of(pid: str, places: gpd.GeoDataFrame) -> str:
-    """A short name for an area end: the country a country or border area belongs to."""
-    if places.at[pid, "kind"] in ("country", "border_area"):
-        return country_name(str(places.at[pid, "country"]))
-    return re.sub(r"\s*\(.*\)$", "", str(places.at[pid, "name"]))
-
-
 def install(m: folium.Map) -> None:
     """What the areas need on the map itself, once: their stylesheet and the zoom class."""
-    m.get_root().header.add_child(Element(f"<style>{_css()}</style>"))
+    m.get_root().header.add_child(Element(f"<style>{static_text('vague.css')}</style>"))
     _ZoomClass().add_to(m)
 
 
@@ -157,8 +105,6 @@ def layers(
     """What ``split`` took out, as layer groups: areas with a count label and a popup of their
     records, and route legs with an unstated end (dashed, labelled, no stop mark at a
     stand-in). The map needs ``install`` first."""
-    from dashboard.mapview import leg_locations, leg_tooltip
-
     avoid = list(zip(rest["points"]["longitude"], rest["points"]["latitude"], strict=True))
     group = folium.FeatureGroup(name="Places not stated (areas)", show=True, control=False)
     for area in rest["groups"]:
@@ -184,7 +130,7 @@ def layers(
             name=area.key,
         ).add_to(group)
         folium.Marker(
-            _label_point(area.geometry, avoid),
+            label_point(area.geometry, avoid),
             icon=folium.DivIcon(
                 html=f"<div>{esc(area.label)}: <b>{len(area.incident_ids)}</b></div>",
                 class_name=f"area-label area-{area.key.split(':')[0]}",
@@ -228,7 +174,7 @@ def layers(
                 )
                 arrows.default_js = []  # the base map loads the plugin before any layer
                 arrows.add_to(legs)
-        label = _leg_label(leg, places)
+        label = leg_end_label(leg, places)
         if label:
             folium.Marker(
                 label[0],
@@ -238,23 +184,3 @@ def layers(
                 interactive=False,
             ).add_to(legs)
     return [group, legs]
-
-
-def _leg_label(
-    leg: pd.Series, places: gpd.GeoDataFrame, geom=None
-) -> tuple[list[float], str] | None:
-    """A short label at the unstated end: "from China, where not stated"."""
-    geom, end = (leg["geometry"] if geom is None else geom), leg["unknown_end"]
-    frm, to = _country_of(leg["from_place"], places), _country_of(leg["to_place"], places)
-    if end == "both":
-        lat, lon = _label_point(geom, along=0.3)
-        return [lat, lon], f"crossed from {frm} into {to}, where not stated"
-    if end == "from":
-        x, y = geom.coords[0]
-        kind = places.at[leg["from_place"], "kind"]
-        return [y, x], f"from {frm}, where not stated" if kind in AREA_KINDS else f"from {frm}?"
-    if end == "to":
-        x, y = geom.coords[-1]
-        kind = places.at[leg["to_place"], "kind"]
-        return [y, x], f"to {to}, where not stated" if kind in AREA_KINDS else f"to {to}?"
-    return None

@@ -1,5 +1,5 @@
 // Labels at the unstated ends of route legs crowd the map when zoomed out: show them from
-// zoom 6 (dashboard/vague/leaflet.py). {{map}} is replaced by the map's variable name.
+// zoom 6 (dashboard/map/vague.py). {{map}} is replaced by the map's variable name.
 (function () {
   var map = {{map}};
   function update() {

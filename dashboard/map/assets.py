@@ -22,7 +22,7 @@ from branca.element import Element, MacroElement
 from folium.features import Vega, VegaLite
 from folium.template import Template
 
-VENDOR_DIR = Path(__file__).resolve().parent / "static" / "vendor"
+VENDOR_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor"
 
 #: Where Streamlit serves ``dashboard/static/vendor`` (``server.enableStaticServing``).
 APP_STATIC_BASE = "/app/static/vendor"
@@ -153,7 +153,7 @@ def _local_path(element: Element, url: str) -> str:
         return written[url]
     raise ValueError(
         f"{type(element).__name__} loads {url!r}, which has no vendored copy: "
-        "add it to dashboard/static/vendor and dashboard.assets.CDN_ASSETS"
+        "add it to dashboard/static/vendor and dashboard.map.assets.CDN_ASSETS"
     )
 
 

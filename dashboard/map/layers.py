@@ -1,0 +1,93 @@
+"""What a view shows on the base map, as layer groups the app swaps without reloading the map:
+place labels, vague areas, route legs, incidents, the selection ring, the legend rows that
+apply and where the map should look."""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+
+from dashboard.htmlsafe import esc
+from dashboard.map import vague
+from dashboard.map.legend import legend_keys
+from dashboard.map.markers import incident_markers
+from dashboard.map.points import LARGE_THRESHOLD, IncidentPoints
+from dashboard.map.routes import route_layer
+from dashboard.map.scripts import ScriptCall
+from dashboard.vague.areas import AREA_KINDS
+from dashboard.vocab import SELECTED_RING
+
+
+def place_labels(
+    places: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, routes: gpd.GeoDataFrame
+) -> folium.FeatureGroup:
+    """Names of the places the shown incidents and route legs are at (no others)."""
+    wanted = set(incidents["place_id"]) | set(routes["from_place"]) | set(routes["to_place"])
+    labels = folium.FeatureGroup(name="Place labels", show=True, control=False)
+    for pid, place in places.iterrows():
+        if place["kind"] in AREA_KINDS or pid not in wanted:  # a stand-in is no place to label
+            continue
+        folium.Marker(
+            [place["latitude"], place["longitude"]],
+            icon=folium.DivIcon(
+                html=f"<div style='transform:translate(10px,-18px)'>{esc(place['name'])}</div>",
+                class_name="place-label",
+                icon_size=(1, 1),
+            ),
+            interactive=False,
+        ).add_to(labels)
+    return labels
+
+
+def map_layers(
+    incidents: gpd.GeoDataFrame,
+    routes: gpd.GeoDataFrame,
+    places: gpd.GeoDataFrame,
+    *,
+    selected: str | None = None,
+    highlight_leg: tuple[str, int] | None = None,
+    presentation: bool = False,
+    popups: bool = False,
+    view: dict | None = None,
+) -> list[folium.FeatureGroup]:
+    """What a view shows on ``base_map``: place labels, route legs, incidents, the selection
+    ring, the legend rows that apply and (``view``) where the map should look, as a request
+    ``escapeeMap.view`` applies once: ``{"token", "bounds"}`` or ``{"token", "center", "zoom"}``.
+    """
+    # Places the sources leave vague are drawn as areas, not points (dashboard/vague).
+    incidents, routes, vague_rest = vague.split(incidents, routes, places)
+    large = len(incidents) > LARGE_THRESHOLD
+    layers = [place_labels(places, incidents, routes)]
+    layers += vague.layers(
+        vague_rest, places, presentation=presentation, highlight_leg=highlight_leg
+    )
+    layers.append(route_layer(routes, places, highlight_leg, presentation))
+    if large:
+        points = folium.FeatureGroup(name="Incidents", show=True, control=False)
+        IncidentPoints(incidents, popups=popups).add_to(points)
+        layers.append(points)
+    else:
+        layers.append(incident_markers(incidents, presentation=presentation, popups=popups))
+    state = folium.FeatureGroup(name="View", show=True, control=False)
+    if selected is not None and selected in set(incidents["incident_id"]):
+        row = incidents.loc[incidents["incident_id"] == selected].iloc[0]
+        folium.CircleMarker(
+            [row["latitude"], row["longitude"]],
+            radius=24 if presentation else 18,
+            color=SELECTED_RING,
+            weight=3,
+            fill=False,
+            interactive=False,
+            class_name="selected-ring",
+        ).add_to(state)
+    keys = legend_keys(
+        incidents["category"].unique(),
+        routes["status"].unique(),
+        bool((incidents["geo_precision"] >= 2).any()) and not large,
+        bool((incidents["confidence"] == "unconfirmed").any()),
+    )
+    ScriptCall("legend", keys).add_to(state)
+    if view is not None:
+        ScriptCall("view", view).add_to(state)
+    layers.append(state)
+    return layers

@@ -1,0 +1,98 @@
+"""The map's legend: every declared category and route status, drawn from ``vocab``. The
+whole legend is on the base map; each view only says which rows apply (``legend_keys``), so
+the map itself never changes with the filters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from branca.element import MacroElement
+from jinja2 import Template
+
+from dashboard.htmlsafe import esc
+from dashboard.map.symbols import marker_svg
+from dashboard.vocab import CATEGORIES, ROUTE_STATUSES, UNCERTAINTY_EDGE, UNCERTAINTY_FILL
+
+
+class Legend(MacroElement):
+    """The legend control; the rows for what the map does not show are hidden by the
+    ``legend`` call each view makes. Foldable; the choice is kept in the browser's
+    localStorage (``escapeeMap.legendSetup``)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var legend = L.control({position: "bottomleft"});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", "map-legend");
+                var button = L.DomUtil.create("button", "lg-toggle", div);
+                button.type = "button";
+                var body = L.DomUtil.create("div", "lg-body", div);
+                body.innerHTML = {{ this.html|tojson }};
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+            if (window.escapeeMap) { window.escapeeMap.legendSetup(); }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html: str):
+        super().__init__()
+        self._name = "Legend"
+        self.html = html
+
+
+def legend_keys(
+    categories: Iterable[str], statuses: Iterable[str], any_approximate: bool, any_hollow: bool
+) -> list[str]:
+    """The legend rows that apply to a map showing these (keys of ``legend_html``'s rows)."""
+    keys = [f"cat:{c}" for c in CATEGORIES if c in set(categories)]
+    keys += [f"status:{s}" for s in ROUTE_STATUSES if s in set(statuses)]
+    if any_hollow:
+        keys.append("cat:_hollow")
+    if any_approximate:
+        keys.append("cat:_approx")
+    if any(k.startswith("status:") for k in keys):
+        keys.append("status:_curved")
+    return keys
+
+
+def legend_html() -> str:
+    """Every legend row, each tagged with its key (see ``legend_keys``)."""
+    parts = ["<h4 data-legend-head='cat'>Incidents</h4>"]
+    for key, cat in CATEGORIES.items():
+        parts.append(
+            f"<div class='lg-row' data-legend='cat:{key}'>{marker_svg(key, 14)}{esc(cat.label)}</div>"
+        )
+    first = next(iter(CATEGORIES))
+    parts.append(
+        f"<div class='lg-row' data-legend='cat:_hollow'>{marker_svg(first, 14, hollow=True)}"
+        "Hollow: unconfirmed</div>"
+    )
+    parts.append(
+        "<div class='lg-row' data-legend='cat:_approx'><svg width='14' height='14'><circle cx='7' "
+        f"cy='7' r='5.5' fill='{UNCERTAINTY_FILL}' stroke='{UNCERTAINTY_EDGE}' "
+        "stroke-dasharray='3 2'/></svg>"
+        "Dashed circle: approximate place</div>"
+    )
+    parts.append("<h4 data-legend-head='status'>Routes</h4>")
+    for key, s in ROUTE_STATUSES.items():
+        dash = f" stroke-dasharray='{s.dash}'" if s.dash else ""
+        stop = (
+            f"<line x1='26' y1='3' x2='26' y2='13' stroke='{s.colour}' stroke-width='3'/>"
+            if key == "intercepted"
+            else ""
+        )
+        parts.append(
+            f"<div class='lg-row' data-legend='status:{key}'><svg width='30' height='16'>"
+            f"<line x1='1' y1='8' x2='24' y2='8' stroke='{s.colour}' stroke-width='3'{dash}/>"
+            f"{stop}</svg>{esc(s.label)}</div>"
+        )
+    parts.append(
+        "<div class='lg-row muted' data-legend='status:_curved'>"
+        "Curved: flight · straight: path not known</div>"
+    )
+    return "".join(parts)

@@ -1,0 +1,73 @@
+"""Where the labels of vague places go and what they say: an area's count label clear of the
+incident symbols, and the words at a route leg's unstated end. Plain shapely, so the live map
+(``dashboard.map.vague``) and the snapshots (``snapshot``) say the same."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from dashboard.vague.areas import AREA_KINDS, country_name
+
+
+def label_point(
+    geom, avoid: list[tuple[float, float]] = (), along: float = 0.5
+) -> tuple[float, float]:
+    """Where an area's label goes: a point of the area clear of the incident symbols in
+    ``avoid`` (lon, lat), near its middle; for a line, a point along it. (lat, lon)"""
+    if geom.geom_type.endswith("LineString"):
+        merged = shapely.line_merge(geom)
+        longest = max(getattr(merged, "geoms", [merged]), key=lambda g: g.length)
+        p = longest.interpolate(along, normalized=True)
+        return p.y, p.x
+    mid = geom.representative_point()
+    west, south, east, north = geom.bounds
+    steps = 14
+    candidates = [mid] + [
+        shapely.Point(
+            west + (east - west) * (i + 0.5) / steps, south + (north - south) * (j + 0.5) / steps
+        )
+        for i in range(steps)
+        for j in range(steps)
+    ]
+    inside = [c for c in candidates if geom.contains(c)] or [mid]
+
+    def score(c) -> float:
+        # labels are wide and short: a symbol beside one is as much in the way as one above
+        clear = min((math.hypot((c.x - x) * 0.35, c.y - y) for x, y in avoid), default=2.0)
+        return min(clear, 2.0) - 0.05 * math.dist((c.x, c.y), (mid.x, mid.y))
+
+    best = max(inside, key=score)
+    return best.y, best.x
+
+
+def _country_of(pid: str, places: gpd.GeoDataFrame) -> str:
+    """A short name for an area end: the country a country or border area belongs to."""
+    if places.at[pid, "kind"] in ("country", "border_area"):
+        return country_name(str(places.at[pid, "country"]))
+    return re.sub(r"\s*\(.*\)$", "", str(places.at[pid, "name"]))
+
+
+def leg_end_label(
+    leg: pd.Series, places: gpd.GeoDataFrame, geom=None
+) -> tuple[list[float], str] | None:
+    """A short label at the unstated end: "from China, where not stated"; None when both
+    ends are stated."""
+    geom, end = (leg["geometry"] if geom is None else geom), leg["unknown_end"]
+    frm, to = _country_of(leg["from_place"], places), _country_of(leg["to_place"], places)
+    if end == "both":
+        lat, lon = label_point(geom, along=0.3)
+        return [lat, lon], f"crossed from {frm} into {to}, where not stated"
+    if end == "from":
+        x, y = geom.coords[0]
+        kind = places.at[leg["from_place"], "kind"]
+        return [y, x], f"from {frm}, where not stated" if kind in AREA_KINDS else f"from {frm}?"
+    if end == "to":
+        x, y = geom.coords[-1]
+        kind = places.at[leg["to_place"], "kind"]
+        return [y, x], f"to {to}, where not stated" if kind in AREA_KINDS else f"to {to}?"
+    return None
