@@ -1,9 +1,14 @@
-"""Shared fixtures: paths to the shipped data and a way to make broken copies of it."""
+"""Shared fixtures: paths to the shipped data and a way to make broken copies of it; and the
+``browser`` marker, put on every test that starts Chromium so ``-m "not browser"`` leaves them out.
+"""
 
 from __future__ import annotations
 
 import csv
+import functools
+import inspect
 import itertools
+import types
 from pathlib import Path
 
 import pytest
@@ -28,8 +33,112 @@ def write_rows(path: Path, header: list[str], rows: list[dict[str, str]]) -> Pat
     return path
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: long-running (e.g. the database load test)")
+# A name a test, one of its fixtures or a helper they call uses when it starts Chromium.
+BROWSER_NAMES = frozenset({"sync_playwright", "async_playwright", "launch_chromium", "chromium"})
+
+
+def _code_names(code: types.CodeType) -> set[str]:
+    """Global and attribute names a code object (and the functions nested in it) uses."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _code_names(const)
+    return names
+
+
+# Test helpers live here; the search follows calls into them but not into the product (the
+# command line reaches everything, the benchmark included), which the launch guard covers.
+HELPER_DIRS = (REPO_DIR / "tests", REPO_DIR / "harness")
+
+
+def _is_helper(obj: object) -> bool:
+    try:
+        path = Path(inspect.getfile(obj)).resolve()  # type: ignore[arg-type]
+    except (TypeError, OSError):
+        return False
+    return any(path.is_relative_to(d) for d in HELPER_DIRS)
+
+
+def _called(name: str, func: types.FunctionType) -> list[types.FunctionType]:
+    """The test-helper functions ``name`` means inside ``func`` (for a class, its methods)."""
+    value = func.__globals__.get(name)
+    if not _is_helper(value):
+        return []
+    if isinstance(value, type):
+        return [v for v in vars(value).values() if isinstance(v, types.FunctionType)]
+    return [value] if isinstance(value, types.FunctionType) else []
+
+
+@functools.cache
+def _starts_chromium(func: types.FunctionType) -> bool:
+    """Whether ``func``, or a test helper it reaches, names one of ``BROWSER_NAMES``."""
+    seen, todo = {func}, [func]
+    while todo:
+        current = todo.pop()
+        names = _code_names(current.__code__)
+        if names & BROWSER_NAMES:
+            return True
+        for f in (f for name in names for f in _called(name, current)):
+            if f not in seen:
+                seen.add(f)
+                todo.append(f)
+    return False
+
+
+def _item_starts_chromium(item: pytest.Item) -> bool:
+    funcs = [getattr(item, "function", None)]
+    fixture_info = getattr(item, "_fixtureinfo", None)
+    if fixture_info is not None:
+        funcs += [d.func for defs in fixture_info.name2fixturedefs.values() for d in defs]
+    return any(
+        isinstance(f, types.FunctionType) and _starts_chromium(inspect.unwrap(f)) for f in funcs
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark ``browser`` every test that starts Chromium, found from its code and its fixtures'
+    (nobody has to remember the mark; the guard below catches what the search misses)."""
+    for item in items:
+        if item.get_closest_marker("browser") is None and _item_starts_chromium(item):
+            item.add_marker(pytest.mark.browser)
+
+
+_RUNNING: list[pytest.Item] = []
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
+    _RUNNING.append(item)
+    try:
+        return (yield)
+    finally:
+        _RUNNING.pop()
+
+
+def _guard_launch(launch):
+    """Wrap a Playwright launch so that a test without the ``browser`` mark fails instead of
+    quietly running Chromium inside ``-m "not browser"``."""
+
+    @functools.wraps(launch)
+    def guarded(*args, **kwargs):
+        if _RUNNING and _RUNNING[-1].get_closest_marker("browser") is None:
+            raise RuntimeError(
+                f"{_RUNNING[-1].nodeid} starts Chromium but is not marked browser: "
+                "add `pytestmark = pytest.mark.browser` to its module"
+            )
+        return launch(*args, **kwargs)
+
+    return guarded
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    try:
+        from playwright import async_api, sync_api
+    except ImportError:  # no Playwright: no test can start Chromium
+        return
+    for api in (sync_api, async_api):
+        for name in ("launch", "launch_persistent_context"):
+            setattr(api.BrowserType, name, _guard_launch(getattr(api.BrowserType, name)))
 
 
 # How many incidents the curated file holds (tests that add to it count from here).
