@@ -36,7 +36,7 @@ from dashboard.mapview import LAND
 from dashboard.vague.areas import drawn_as
 from tests.browser import _is_local, block_external, launch_chromium
 
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 COUNT_RE = re.compile(
     r"^\d+ of \d+ incidents( \(\d+ with no stated year\))?, \d+ of \d+ route legs"

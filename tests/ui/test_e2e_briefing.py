@@ -14,7 +14,7 @@ from dashboard.stories import STORIES_PATH
 from dashboard.vague.areas import drawn_as
 from tests.apprunner import AppServer
 from tests.browser import block_external, launch_chromium, wait_app_idle
-from tests.test_hostile import HOSTILE, hostile_file
+from tests.map.test_hostile import HOSTILE, hostile_file
 
 ARTIFACTS = REPO_DIR / "tests" / "artifacts"
 TIMEOUT = 45_000
