@@ -15,7 +15,8 @@ import pytest
 
 from dashboard import DEFAULT_INCIDENTS, REPO_DIR
 
-SEEDS_DIR = REPO_DIR.parent / "shared" / "seeds"
+# The five source articles every incident quotes, kept in the repository (see sources/README.md).
+SEEDS_DIR = REPO_DIR / "sources"
 _DB_NUMBERS = itertools.count(1)
 
 
