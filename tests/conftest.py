@@ -34,8 +34,11 @@ def write_rows(path: Path, header: list[str], rows: list[dict[str, str]]) -> Pat
     return path
 
 
-# A name a test, one of its fixtures or a helper they call uses when it starts Chromium.
+# Names a test, one of its fixtures or a test helper they call uses when it starts Chromium ...
 BROWSER_NAMES = frozenset({"sync_playwright", "async_playwright", "launch_chromium", "chromium"})
+# ... and when it costs seconds, not milliseconds: it runs the whole Streamlit script
+# (AppTest), starts a Python process (the command line, a killed writer) or starts PostgreSQL.
+SLOW_NAMES = frozenset({"AppTest", "subprocess", "Cluster"})
 
 
 def _code_names(code: types.CodeType) -> set[str]:
@@ -71,37 +74,41 @@ def _called(name: str, func: types.FunctionType) -> list[types.FunctionType]:
 
 
 @functools.cache
-def _starts_chromium(func: types.FunctionType) -> bool:
-    """Whether ``func``, or a test helper it reaches, names one of ``BROWSER_NAMES``."""
-    seen, todo = {func}, [func]
+def _names_reached(func: types.FunctionType) -> frozenset[str]:
+    """The names ``func`` and every test helper it reaches use."""
+    seen, todo, names = {func}, [func], set()
     while todo:
         current = todo.pop()
-        names = _code_names(current.__code__)
-        if names & BROWSER_NAMES:
-            return True
-        for f in (f for name in names for f in _called(name, current)):
+        used = _code_names(current.__code__)
+        names |= used
+        for f in (f for name in used for f in _called(name, current)):
             if f not in seen:
                 seen.add(f)
                 todo.append(f)
-    return False
+    return frozenset(names)
 
 
-def _item_starts_chromium(item: pytest.Item) -> bool:
+def _item_names(item: pytest.Item) -> frozenset[str]:
+    """The names a test's code, its fixtures' and the helpers they call use."""
     funcs = [getattr(item, "function", None)]
     fixture_info = getattr(item, "_fixtureinfo", None)
     if fixture_info is not None:
         funcs += [d.func for defs in fixture_info.name2fixturedefs.values() for d in defs]
-    return any(
-        isinstance(f, types.FunctionType) and _starts_chromium(inspect.unwrap(f)) for f in funcs
+    return frozenset().union(
+        *(_names_reached(inspect.unwrap(f)) for f in funcs if isinstance(f, types.FunctionType))
     )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark ``browser`` every test that starts Chromium, found from its code and its fixtures'
-    (nobody has to remember the mark; the guard below catches what the search misses)."""
+    """Mark ``browser`` every test that starts Chromium and ``slow`` every one that starts a
+    process or the whole app, found from its code and its fixtures' (nobody has to remember
+    the marks; the guard below catches a browser test the search misses)."""
     for item in items:
-        if item.get_closest_marker("browser") is None and _item_starts_chromium(item):
+        names = _item_names(item)
+        if names & BROWSER_NAMES and item.get_closest_marker("browser") is None:
             item.add_marker(pytest.mark.browser)
+        if names & SLOW_NAMES and item.get_closest_marker("slow") is None:
+            item.add_marker(pytest.mark.slow)
 
 
 _RUNNING: list[pytest.Item] = []

@@ -26,6 +26,8 @@ from tests.browser import CHROMIUM
 
 SIZE = 2_000
 PAYLOAD_RE = re.compile(r"var S = .*?, D = (\{.*?\}), POPUPS = \w+;\n", re.S)
+# Builds, loads and draws thousands of synthetic incidents: seconds per test.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
