@@ -50,13 +50,6 @@ EXCEPTION_WATCH = """
 """
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers",
-        "browser: drives the running app in real Chromium (slow, needs /usr/bin/chromium)",
-    )
-
-
 @pytest.fixture(scope="session")
 def core() -> Core:
     ds = load_dataset()

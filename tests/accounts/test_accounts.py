@@ -29,6 +29,7 @@ def test_hash_is_salted_and_verifies():
     assert not verify_password("x", "scrypt$1$2$3$%%%$!!")
 
 
+@pytest.mark.slow  # hashes passwords (deliberately slow)
 def test_add_to_secrets_keeps_other_content_and_replaces_a_password(tmp_path):
     path = tmp_path / ".streamlit" / "secrets.toml"
     path.parent.mkdir()

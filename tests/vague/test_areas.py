@@ -122,6 +122,7 @@ def test_the_map_puts_nothing_at_a_stand_in_point(data):
     assert "area-popup" in html and "CHN-01" in html
 
 
+@pytest.mark.slow  # runs every export format
 def test_geojson_export_has_no_point_at_a_stand_in(data):
     gj = json.loads(
         render("geojson", data.incidents, data.routes, data.places, SnapshotSpec("T", "s"))

@@ -24,6 +24,8 @@ from dashboard.export import (
 from dashboard.vague.areas import POINT, drawn_as
 
 LABEL_Z = 12  # dashboard/vague/snapshot.place_labels
+# Every test renders snapshots or a briefing sheet with matplotlib: seconds each.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

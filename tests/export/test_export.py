@@ -41,6 +41,7 @@ def select(data, **kw):
     return shown, routes_for(ds.routes, shown), ds.places, describe(f)
 
 
+@pytest.mark.slow  # renders PNGs with matplotlib
 @pytest.mark.parametrize(
     ("aspect", "size"), [("16:9", (2400, 1350)), ("4:3", (2400, 1800)), ("a4", (2400, 1697))]
 )
@@ -52,6 +53,7 @@ def test_png_has_requested_size(data, aspect, size):
     assert abs(image.size[0] - size[0]) <= 1 and abs(image.size[1] - size[1]) <= 1
 
 
+@pytest.mark.slow  # renders PNGs with matplotlib
 def test_png_resolution_option(data):
     shown, legs, places, words = select(data)
     png = render("png", shown, legs, places, SnapshotSpec("T", words, width_px=3600, dpi=300))
@@ -75,6 +77,7 @@ def test_svg_carries_title_subtitle_legend_and_credits(data):
     assert "km" in svg and ">N<" in svg.replace(" ", "")  # scale bar and north arrow
 
 
+@pytest.mark.slow  # renders a PDF snapshot and sheet
 def test_pdf_snapshot_and_sheet(data):
     shown, legs, places, words = select(data)
     pdf = PdfReader(
@@ -93,6 +96,7 @@ def test_pdf_snapshot_and_sheet(data):
     assert first["source_outlet"] in text
 
 
+@pytest.mark.slow  # renders several snapshots
 def test_different_filters_give_different_snapshots_with_their_filter_in_the_title(data):
     a = select(data, countries=frozenset({"KP"}))
     b = select(data, countries=frozenset({"LA"}))

@@ -34,9 +34,9 @@ from dashboard.dataset import load_dataset
 from dashboard.filters import Filters, data_window, filter_incidents, prepare, routes_for
 from dashboard.vague.areas import drawn_as
 from dashboard.vocab import LAND
-from harness.chromium import _is_local, block_external, launch_chromium
+from harness.chromium import _is_local, block_external, launch_chromium, wait_app_idle
 
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 COUNT_RE = re.compile(
     r"^\d+ of \d+ incidents( \(\d+ with no stated year\))?, \d+ of \d+ route legs"
@@ -290,11 +290,14 @@ def test_shared_url_restores_the_view(session: Session, core: Core):
 def test_map_stays_where_the_user_moves_it(session: Session, core: Core):
     session.open()
     session.expect_shown(*core.count(Filters()), timeout=FIRST_DRAW)
-    session.page.wait_for_timeout(2000)  # let the map report its first view
-    # Two pans, each given time to be reported and rerun, like a user looking around.
+    wait_app_idle(session.page)  # the map has reported its first view and been answered
+    # Two pans, each reported and rerun to the end, like a user looking around.
     for lat, lon, zoom in [(40.0, 120.0, 6), (30.0, 110.0, 5)]:
         session.pan_map(lat, lon, zoom)
-        session.page.wait_for_timeout(3000)  # the rerun this causes, and any that follow
+        session.page.wait_for_function(  # the app took the new view into the link ...
+            "(q) => location.search.includes(q)", arg=f"lat={lat:.4f}&lon={lon:.4f}&z={zoom}"
+        )
+        wait_app_idle(session.page)  # ... and every rerun it caused has finished
     seen = set()
     deadline = time.monotonic() + 6
     while time.monotonic() < deadline:

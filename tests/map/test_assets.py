@@ -26,7 +26,7 @@ from dashboard.map.assets import (
 from harness.chromium import block_external, launch_chromium
 
 STATIC_DIR = VENDOR_DIR.parent
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 ASSET_CLASSES = [
     folium.Map,
     plugins.Fullscreen,

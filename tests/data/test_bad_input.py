@@ -171,6 +171,7 @@ def test_korean_text_in_every_text_column_loads(tmp_path):
     assert dataset.incidents["summary"].str.endswith("북청 함흥 온성").all()
 
 
+@pytest.mark.slow  # writes and reads 50 MB
 def test_fifty_megabyte_file_loads_every_row(tmp_path):
     """A 50 MB spreadsheet loads whole (or fails clearly); here it is valid, so all rows load."""
     path = tmp_path / "big.csv"
@@ -201,6 +202,7 @@ def data_rows(raw: bytes) -> int | None:
         return None
 
 
+@pytest.mark.slow  # Hypothesis: many files
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -212,6 +214,7 @@ def test_any_bytes_give_problems_or_data(tmp_path, raw):
     assert dataset is not None or errors(problems)
 
 
+@pytest.mark.slow  # Hypothesis: many files
 @settings(
     max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -236,6 +239,7 @@ def test_any_cell_edit_keeps_every_row_or_reports(tmp_path, row, column, value):
         assert len(dataset.incidents) == data_rows(raw) == len(ROWS)
 
 
+@pytest.mark.slow  # Hypothesis: many files
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

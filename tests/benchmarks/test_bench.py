@@ -27,6 +27,8 @@ from harness.chromium import CHROMIUM
 
 SIZE = 2_000
 PAYLOAD_RE = re.compile(r"var S = .*?, D = (\{.*?\}), POPUPS = \w+;\n", re.S)
+# Builds, loads and draws thousands of synthetic incidents: seconds per test.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +63,7 @@ def test_synthetic_data_validates(synthetic, loaded):
     linked = {i for ids in dataset.routes["incident_ids"] for i in ids}
     assert linked <= set(inc["incident_id"])
     # the curated files are untouched: the synthetic ones live in their own folder
-    assert Path(synthetic.incidents).parent != Path(__file__).resolve().parent.parent
+    assert Path(synthetic.incidents).parent != Path(__file__).resolve().parents[2]
 
 
 def test_synthetic_incidents_load_with_the_shipped_routes(synthetic):

@@ -14,7 +14,7 @@ from dashboard.stories import STORIES_PATH
 from dashboard.vague.areas import drawn_as
 from harness.chromium import block_external, launch_chromium, wait_app_idle
 from harness.server import AppServer
-from tests.test_hostile import HOSTILE, hostile_file
+from tests.map.test_hostile import HOSTILE, hostile_file
 
 ARTIFACTS = REPO_DIR / "tests" / "artifacts"
 TIMEOUT = 45_000
@@ -176,7 +176,7 @@ def test_hostile_text_in_the_app_is_shown_literally(browser, tmp_path):
         card = page.locator(".brief-card").first
         expect(card).to_be_visible(timeout=TIMEOUT)
         assert HOSTILE["summary"] in card.inner_text()
-        page.wait_for_timeout(1500)
+        wait_app_idle(page)  # every frame the briefing draws is in place before we look
         for f in page.frames:
             assert f.evaluate("window.__pwned === undefined"), f.url
         assert errors == []

@@ -88,6 +88,7 @@ def test_popup_links_only_http(hostile):
     assert "<script>" not in popup
 
 
+@pytest.mark.slow  # renders an SVG snapshot
 def test_svg_and_csv_exports_keep_text_literal(hostile):
     ds, incidents = hostile
     svg = render(
