@@ -334,7 +334,7 @@ def write_synthetic(folder: Path | str, n: int, seed: int = 5) -> Synthetic:
 # --- Measuring --------------------------------------------------------------------------------
 
 RESULT_MARK = "BENCH-RESULT "
-APP_FILE = REPO_DIR / "dashboard" / "app.py"
+APP_FILE = REPO_DIR / "dashboard" / "ui" / "app.py"
 BASELINE_LIMIT_S = 60.0  # a baseline run expected to take longer is extrapolated, not run
 TARGETS = {  # at 100,000 incidents unless said otherwise (seconds, bytes, ratios)
     "load_validate_s": 2.0,

@@ -23,7 +23,7 @@ import urllib.request
 from pathlib import Path
 
 REPO_DIR = Path(__file__).resolve().parent.parent
-APP = REPO_DIR / "dashboard" / "app.py"
+APP = REPO_DIR / "dashboard" / "ui" / "app.py"
 
 
 def free_port() -> int:
@@ -34,7 +34,7 @@ def free_port() -> int:
 
 
 class AppServer:
-    """``streamlit run dashboard/app.py`` on localhost, optionally with another incidents file."""
+    """``streamlit run dashboard/ui/app.py`` on localhost, optionally with another incidents file."""
 
     def __init__(
         self,

@@ -1,4 +1,4 @@
-"""Streamlit shell over the dashboard core: ``streamlit run dashboard/app.py``.
+"""Streamlit shell over the dashboard core: ``streamlit run dashboard/ui/app.py``.
 
 Open other files with ``-- --incidents PATH`` (``--routes``, ``--places``; or
 DASHBOARD_INCIDENTS, DASHBOARD_ROUTES, DASHBOARD_PLACES).
@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import altair as alt  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -69,7 +69,7 @@ from dashboard.vocab import (  # noqa: E402
     PRECISIONS,
 )
 
-STATIC_APP = Path(__file__).resolve().parent / "static" / "app"
+STATIC_APP = Path(__file__).resolve().parents[1] / "static" / "app"
 PLAY_STEPS = {"1 week": 7, "1 month": 30, "3 months": 91, "1 year": 365}
 PLAY_SPEEDS = {"slow": 2.5, "normal": 1.2, "fast": 0.5}
 TIMELINE_DETAIL_LIMIT = 500  # above this the timeline shows monthly counts
