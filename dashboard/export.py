@@ -36,6 +36,7 @@ from matplotlib.transforms import Bbox  # noqa: E402
 
 from dashboard import basemap  # noqa: E402
 from dashboard.mapview import arc_points, date_window_text  # noqa: E402
+from dashboard.summary import totals_line  # noqa: E402
 from dashboard.vague import snapshot as vague_snapshot  # noqa: E402
 from dashboard.vague.areas import (  # noqa: E402
     AREA,
@@ -679,7 +680,7 @@ def snapshot_figure(
     fig.text(
         0.985,
         0.015,
-        f"{len(incidents)} incidents, {len(routes)} route legs",
+        totals_line(len(incidents), len(routes)),
         fontsize=8 * scale,
         color="#444",
         va="bottom",
