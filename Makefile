@@ -31,7 +31,7 @@ postgis:
 	fi
 
 run: setup
-	$(PY) -m streamlit run dashboard/app.py $(if $(ARGS),-- $(ARGS),)
+	$(PY) -m streamlit run dashboard/ui/app.py $(if $(ARGS),-- $(ARGS),)
 
 lint: setup
 	$(PY) -m ruff check .

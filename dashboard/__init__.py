@@ -1,7 +1,7 @@
 """Map dashboard of the crackdown on North Korean escapees.
 
 The core (loading, validation, filtering, styling, exporting) is plain Python over
-GeoDataFrames; ``dashboard.app`` is a thin Streamlit shell over it.
+GeoDataFrames; ``dashboard.ui.app`` is a thin Streamlit shell over it.
 """
 
 from pathlib import Path

@@ -14,11 +14,12 @@ from collections.abc import Sequence
 
 from dashboard import DEFAULT_INCIDENTS
 from dashboard.cells import parse_date
-from dashboard.dataset import Dataset, check_dataset
+from dashboard.dataset import check_dataset
 from dashboard.places import PLACES_PATH
 from dashboard.problems import errors
 from dashboard.routes import ROUTES_PATH
-from dashboard.vocab import CATEGORIES, EXPORT_ASPECTS, EXPORT_FORMATS, PRECISIONS
+from dashboard.summary import TITLE, summary_lines, totals_line
+from dashboard.vocab import EXPORT_ASPECTS, EXPORT_FORMATS
 
 
 def _add_data_args(parser: argparse.ArgumentParser) -> None:
@@ -40,37 +41,6 @@ def _add_data_args(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="gazetteer CSV (default: geodata/places.csv)",
     )
-
-
-def summary_lines(dataset: Dataset) -> list[str]:
-    """A short human summary of a loaded dataset."""
-    inc = dataset.incidents
-    dated = inc.dropna(subset=["date_start"])
-    lines = [
-        f"{dataset.incidents_path}: {len(inc)} incidents, {len(dataset.routes)} route legs "
-        f"in {dataset.routes['route_id'].nunique()} routes, {len(dataset.places)} places"
-    ]
-    if len(dated):
-        lines.append(
-            f"  dates: {dated['date_start'].min():%Y-%m-%d} to {dated['date_end'].max():%Y-%m-%d}"
-            + (f" ({len(inc) - len(dated)} with no stated year)" if len(dated) < len(inc) else "")
-        )
-    counts = inc["category"].value_counts()
-    lines.append(
-        "  categories: "
-        + ", ".join(f"{CATEGORIES[k].label} {counts[k]}" for k in CATEGORIES if k in counts)
-    )
-    precision = inc["geo_precision"].value_counts()
-    lines.append(
-        "  places: "
-        + ", ".join(
-            f"{PRECISIONS[k].label.lower()} {precision[k]}" for k in PRECISIONS if k in precision
-        )
-    )
-    lines.append(
-        "  countries: " + ", ".join(f"{k} {v}" for k, v in inc["country"].value_counts().items())
-    )
-    return lines
 
 
 def check_data(args: argparse.Namespace):
@@ -98,9 +68,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-DEFAULT_TITLE = "Crackdown on North Korean escapees"
-
-
 def _date_arg(text: str):
     value, err = parse_date(text)
     if err:
@@ -116,8 +83,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         filter_incidents,
         prepare,
         routes_for,
-        view_subtitle,
     )
+    from dashboard.summary import view_subtitle
     from dashboard.vocab import CATEGORIES
 
     unknown = [c for c in args.category or [] if c not in CATEGORIES]
@@ -155,7 +122,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     except ExportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(f"wrote {out} ({len(data):,} bytes): {len(shown)} incidents, {len(legs)} route legs")
+    print(f"wrote {out} ({len(data):,} bytes): {totals_line(len(shown), len(legs))}")
     return 0
 
 
@@ -182,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--dated-only", action="store_true", help="leave out incidents with no stated year"
     )
-    export.add_argument("--title", default=DEFAULT_TITLE)
+    export.add_argument("--title", default=TITLE)
     export.add_argument("--aspect", default="16:9", choices=list(EXPORT_ASPECTS))
     export.add_argument(
         "--width", type=int, default=2400, help="image width in pixels (default 2400)"

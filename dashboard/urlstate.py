@@ -2,14 +2,19 @@
 
 Only values that differ from the defaults are written, to keep links short. Bad or
 unknown values in a link are ignored (the default is used), never an error page.
+The app's widgets map to a view and back through ``widget_values`` / ``filters_from_widgets``
+/ ``view_from_widgets``, so the mapping is tested without Streamlit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from dashboard.filters import Filters
+from dashboard.vocab import CATEGORIES, CONFIDENCE
 
 DEFAULT_VIEW: tuple[tuple[float, float], int] = ((36.0, 114.0), 4)
 
@@ -113,3 +118,67 @@ def state_params(state: ViewState, span: tuple[dt.date, dt.date]) -> dict[str, s
     if state.step:
         out["step"] = str(state.step)
     return out
+
+
+def filter_widget_values(f: Filters, span: tuple[dt.date, dt.date]) -> dict[str, Any]:
+    """The filter widgets' values (by widget key) showing ``f``: an open window end is the
+    span's end, sets are sorted lists, unknown categories and confidence levels dropped.
+    ``filter_widget_values(Filters(), span)`` is what Reset filters puts back."""
+    return {
+        "window": (f.start or span[0], f.end or span[1]),
+        "undated": f.include_undated,
+        "categories": sorted(f.categories & set(CATEGORIES)),
+        "actors": sorted(f.actors),
+        "countries": sorted(f.countries),
+        "admin1": sorted(f.admin1),
+        "confidence": sorted(f.confidence & set(CONFIDENCE)),
+        "text": f.text,
+    }
+
+
+def widget_values(
+    state: ViewState, span: tuple[dt.date, dt.date], basemaps: Collection[str]
+) -> dict[str, Any]:
+    """Every widget's value (by widget key) for a view read from a link: the filters, the
+    basemap (``offline`` when the link names none of ``basemaps``), selection, map view and
+    briefing."""
+    return {
+        **filter_widget_values(state.filters, span),
+        "basemap": state.basemap if state.basemap in basemaps else "offline",
+        "selected": state.selected,
+        "view": (state.center, state.zoom),
+        "briefing": state.briefing,
+        "story": state.story or "",
+        "step": state.step,
+    }
+
+
+def filters_from_widgets(values: Mapping[str, Any], span: tuple[dt.date, dt.date]) -> Filters:
+    """The filters the widgets show; a window over the whole span is no date restriction."""
+    start, end = values["window"]
+    full = (start, end) == span
+    return Filters(
+        start=None if full else start,
+        end=None if full else end,
+        include_undated=values["undated"],
+        categories=frozenset(values["categories"]),
+        actors=frozenset(values["actors"]),
+        countries=frozenset(values["countries"]),
+        admin1=frozenset(values["admin1"]),
+        confidence=frozenset(values["confidence"]),
+        text=values["text"],
+    )
+
+
+def view_from_widgets(values: Mapping[str, Any], filters: Filters) -> ViewState:
+    """The view the widgets show (``filters`` from ``filters_from_widgets``), for the URL."""
+    return ViewState(
+        filters=filters,
+        basemap=values["basemap"],
+        selected=values.get("selected"),
+        center=values["view"][0],
+        zoom=values["view"][1],
+        briefing=values["briefing"],
+        story=values.get("story") or None,
+        step=values.get("step") or 0,
+    )

@@ -24,7 +24,7 @@ from pathlib import Path
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 # The app's entry script: the one place the tests and benchmarks name it.
-APP_SCRIPT = REPO_DIR / "dashboard" / "app.py"
+APP_SCRIPT = REPO_DIR / "dashboard" / "ui" / "app.py"
 
 
 def free_port() -> int:

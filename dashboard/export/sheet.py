@@ -17,7 +17,7 @@ from dashboard.export.extent import fitted_extent
 from dashboard.export.legend import legend_handles
 from dashboard.export.mapdraw import draw_with_inset, north_arrow, scale_bar
 from dashboard.export.spec import credit_line
-from dashboard.filters import date_window_text
+from dashboard.summary import date_window_text
 from dashboard.vocab import (
     CATEGORIES,
     CONFIDENCE,

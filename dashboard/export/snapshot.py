@@ -14,6 +14,7 @@ from dashboard.export.extent import fitted_extent
 from dashboard.export.legend import legend_handles
 from dashboard.export.mapdraw import draw_with_inset, north_arrow, scale_bar
 from dashboard.export.spec import ASPECTS, ExportError, SnapshotSpec, credit_line
+from dashboard.summary import totals_line
 from dashboard.vocab import INK_MUTED, INK_SECONDARY
 
 
@@ -89,7 +90,7 @@ def snapshot_figure(
     fig.text(
         0.985,
         0.015,
-        f"{len(incidents)} incidents, {len(routes)} route legs",
+        totals_line(len(incidents), len(routes)),
         fontsize=8 * scale,
         color=INK_MUTED,
         va="bottom",

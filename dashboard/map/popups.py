@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.filters import date_window_text
 from dashboard.htmlsafe import esc, safe_link
 from dashboard.map.symbols import marker_svg
+from dashboard.summary import date_window_text
 from dashboard.vocab import CATEGORIES, CONFIDENCE, PRECISIONS, ROUTE_MODES, ROUTE_STATUSES, TEXT
 
 

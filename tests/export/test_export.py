@@ -22,8 +22,9 @@ from dashboard.export import (
     render,
     write_output,
 )
-from dashboard.filters import Filters, describe, filter_incidents, prepare, routes_for
+from dashboard.filters import Filters, filter_incidents, prepare, routes_for
 from dashboard.map.assets import external_urls
+from dashboard.summary import describe
 from dashboard.vague.areas import drawn_as
 from dashboard.vocab import CATEGORIES, INTERNAL_COLUMNS
 

@@ -25,7 +25,7 @@ from dashboard.problems import errors
 from dashboard.vague.areas import drawn_as
 from tests.conftest import read_rows, write_rows
 
-APP = REPO_DIR / "dashboard" / "app.py"
+APP = REPO_DIR / "dashboard" / "ui" / "app.py"
 MARKER_RE = re.compile(r'"className":\s*"incident-marker\b')
 MARKER_ID_RE = re.compile(r'"incidentId":\s*"([^"]+)"')
 

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import DEFAULT_INCIDENTS, REPO_DIR
 from tests.conftest import read_rows, write_rows
 
-APP = str(REPO_DIR / "dashboard" / "app.py")
+APP = str(REPO_DIR / "dashboard" / "ui" / "app.py")
 
 
 def count_text(at: AppTest) -> str:
