@@ -16,14 +16,13 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
+from dashboard.geodesy import haversine_km
 from dashboard.htmlsafe import script_safe
 
 BASEMAP_DIR: Path = Path(__file__).resolve().parent.parent / "geodata" / "basemap"
 COUNTRIES_FILE = BASEMAP_DIR / "countries.geojson"
 PROVINCE_LINES_FILE = BASEMAP_DIR / "kp_admin1_lines.geojson"
 PROVINCES_FILE = BASEMAP_DIR / "kp_provinces.geojson"
-
-EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 
 
 def _read(path: Path) -> gpd.GeoDataFrame:
@@ -124,13 +123,6 @@ def country_shape(iso_a2: str) -> BaseGeometry | None:
     return geom
 
 
-def _haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
 def distance_outside_km(lon: float, lat: float, iso_a2: str) -> float | None:
     """Approximate great-circle distance (km) from a point to a country; 0 if it is inside.
 
@@ -148,4 +140,4 @@ def distance_outside_km(lon: float, lat: float, iso_a2: str) -> float | None:
     k = max(math.cos(math.radians(lat)), 0.01)
     squeezed = shapely.transform(geom, lambda xy: xy * (k, 1.0))
     nearest = nearest_points(squeezed, shapely.Point(lon * k, lat))[0]
-    return _haversine_km(lon, lat, nearest.x / k, nearest.y)
+    return haversine_km(lon, lat, nearest.x / k, nearest.y)

@@ -7,7 +7,6 @@ names gazetteer places and the incidents it connects, and those are checked.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import geopandas as gpd
@@ -19,6 +18,7 @@ from shapely.geometry.base import BaseGeometry
 
 from dashboard import GEODATA_DIR
 from dashboard.cells import parse_date, parse_int, parse_list
+from dashboard.geodesy import haversine_km
 from dashboard.problems import Problem, errors
 from dashboard.tables import read_table
 from dashboard.vague.areas import AREA_KINDS, honest_leg, place_area
@@ -56,16 +56,6 @@ _REQUIRED = [
     "approximate",
 ]
 _ENDPOINT_TOLERANCE_KM = PRECISIONS[1].radius_km
-
-
-def _km(a: Point, b: Point) -> float:
-    """Great-circle distance; accurate enough to catch a leg drawn to the wrong place."""
-    lon1, lat1, lon2, lat2 = map(math.radians, (a.x, a.y, b.x, b.y))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 def check_routes(
@@ -297,7 +287,7 @@ def _leg_geometry(
             (Point(geom.coords[-1]), "to_place"),
         ):
             place = places.geometry[row[col]]
-            gap = _km(end, place)
+            gap = haversine_km(end.x, end.y, place.x, place.y)
             if gap > _ENDPOINT_TOLERANCE_KM:
                 problems.append(
                     Problem(

@@ -17,7 +17,6 @@ import functools
 import hashlib
 import itertools
 import json
-import math
 import operator
 import os
 from collections.abc import Iterator, Sequence
@@ -25,6 +24,7 @@ from pathlib import Path
 
 from dashboard import DEFAULT_INCIDENTS
 from dashboard.cells import parse_list
+from dashboard.geodesy import leg_geometry_wkt
 from dashboard.problems import Problem, errors
 from dashboard.store.background import Background
 from dashboard.store.base import (
@@ -595,40 +595,3 @@ def _text(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def leg_geometry_wkt(row: dict[str, str], places) -> str:
-    """A leg's line from its places: a great-circle arc for flights, else straight."""
-    a, b = row.get("from_place", ""), row.get("to_place", "")
-    if a not in places.index or b not in places.index:
-        return ""
-    p, q = places.geometry[a], places.geometry[b]
-    if row.get("mode") == "flight":
-        points = great_circle(p.x, p.y, q.x, q.y)
-    else:
-        points = [(p.x, p.y), (q.x, q.y)]
-    return "LINESTRING (" + ", ".join(f"{x:.5f} {y:.5f}" for x, y in points) + ")"
-
-
-def great_circle(lon1: float, lat1: float, lon2: float, lat2: float, n: int = 32):
-    """Points along the great circle between two points (the path a flight takes)."""
-    p1, l1, p2, l2 = map(math.radians, (lat1, lon1, lat2, lon2))
-    d = 2 * math.asin(
-        math.sqrt(
-            math.sin((p2 - p1) / 2) ** 2
-            + math.cos(p1) * math.cos(p2) * math.sin((l2 - l1) / 2) ** 2
-        )
-    )
-    if d == 0:
-        return [(lon1, lat1), (lon2, lat2)]
-    out = []
-    for i in range(n + 1):
-        f = i / n
-        a = math.sin((1 - f) * d) / math.sin(d)
-        b = math.sin(f * d) / math.sin(d)
-        x = a * math.cos(p1) * math.cos(l1) + b * math.cos(p2) * math.cos(l2)
-        y = a * math.cos(p1) * math.sin(l1) + b * math.cos(p2) * math.sin(l2)
-        z = a * math.sin(p1) + b * math.sin(p2)
-        out.append((math.degrees(math.atan2(y, x)), math.degrees(math.atan2(z, math.hypot(x, y)))))
-    out[0], out[-1] = (lon1, lat1), (lon2, lat2)
-    return out

@@ -9,6 +9,7 @@ import json
 import tempfile
 from pathlib import Path
 
+from dashboard.geodesy import leg_geometry_wkt
 from dashboard.problems import Problem, errors
 from dashboard.store.base import Conflict, NotFound, Rejected, diff_cells
 from dashboard.store.postgis.csvio import write_plain_csv
@@ -292,7 +293,7 @@ class Editor(Reader):
             places = self._places(con)
         for row in rows:
             if not row.get("geometry", "").strip():
-                row["geometry"] = _leg_geometry_wkt(row, places)
+                row["geometry"] = leg_geometry_wkt(row, places)
                 if not row.get("approximate"):
                     row["approximate"] = "true"
         self._append_small("routes", rows, check, author)
@@ -345,18 +346,3 @@ class Editor(Reader):
                     },
                 )
             self._bump(con)
-
-
-def _leg_geometry_wkt(row: dict[str, str], places) -> str:
-    """A leg's line from its places when none is given (the CSV store's rule, when
-    present there; else a straight line)."""
-    try:
-        from dashboard.store.csvstore import leg_geometry_wkt
-
-        return leg_geometry_wkt(row, places)
-    except ImportError:  # pragma: no cover - until the CSV store is merged
-        a, b = row.get("from_place", ""), row.get("to_place", "")
-        if a not in places.index or b not in places.index:
-            return ""
-        p, q = places.geometry[a], places.geometry[b]
-        return f"LINESTRING ({p.x:.5f} {p.y:.5f}, {q.x:.5f} {q.y:.5f})"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.geodesy import leg_geometry_wkt
 from dashboard.store.base import StoreError
-from dashboard.store.csvstore import leg_geometry_wkt
 from dashboard.ui.editor.fields import (
     author,
     error_box,
