@@ -21,16 +21,16 @@ def worker_app(incidents: str, repeats: int) -> dict:
     os.environ["DASHBOARD_INCIDENTS"] = incidents
     from streamlit.testing.v1 import AppTest
 
-    import dashboard.dataset
+    import dashboard.data.dataset
 
     loads = []
-    real = dashboard.dataset.check_dataset
+    real = dashboard.data.dataset.check_dataset
 
     def counted(*args, **kwargs):
         loads.append(args[0] if args else kwargs.get("incidents_path"))
         return real(*args, **kwargs)
 
-    dashboard.dataset.check_dataset = counted  # the app imports it from here on every run
+    dashboard.data.dataset.check_dataset = counted  # the app imports it from here on every run
     at = AppTest.from_file(str(APP_SCRIPT), default_timeout=600)
     out: dict = {}
     start = time.perf_counter()

@@ -14,7 +14,7 @@ from benchmarks.synthetic import bench_filters
 
 def worker_core(incidents: str, routes: str, places: str, repeats: int) -> dict:
     """Load + validate, filter, map build + render and PNG export, in this (fresh) process."""
-    from dashboard.dataset import check_dataset
+    from dashboard.data.dataset import check_dataset
     from dashboard.export import SnapshotSpec, render
     from dashboard.filters import filter_incidents, prepare, routes_for
     from dashboard.map.build import build_map

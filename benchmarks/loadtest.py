@@ -279,8 +279,8 @@ def run_command(args: argparse.Namespace) -> int:
     """The load test on a throwaway cluster loaded with the curated files; exit 1 unless
     every check passed (or when the database cannot be used)."""
     from dashboard import DEFAULT_INCIDENTS
-    from dashboard.places import PLACES_PATH
-    from dashboard.routes import ROUTES_PATH
+    from dashboard.data.places import PLACES_PATH
+    from dashboard.data.routes import ROUTES_PATH
     from dashboard.store.base import StoreError
     from dashboard.store.pgcluster import Cluster
     from dashboard.store.postgis import PostgisStore

@@ -126,7 +126,7 @@ def sample_in_country(rng: np.random.Generator, iso: str, n: int) -> tuple[np.nd
     """``n`` uniformly random lon/lat points inside the country's basemap polygon and REGION."""
     import shapely
 
-    from dashboard import basemap
+    from dashboard.data import basemap
 
     shape = basemap.country_shape(iso)
     if shape is None:
@@ -165,8 +165,8 @@ def synthetic_incidents(n: int, seed: int = 5) -> list[dict[str, str]]:
     """``n`` valid incident rows as CSV cells (strings)."""
     import shapely
 
-    from dashboard import basemap
-    from dashboard.places import load_places
+    from dashboard.data import basemap
+    from dashboard.data.places import load_places
 
     rng = np.random.default_rng(seed)
     countries = _choice(rng, COUNTRY_WEIGHTS, n)
@@ -256,7 +256,7 @@ def synthetic_incidents(n: int, seed: int = 5) -> list[dict[str, str]]:
 
 def synthetic_routes(incident_ids: Sequence[str], seed: int = 7) -> list[dict[str, str]]:
     """Route legs between gazetteer places that name synthetic incidents (~1 leg per 1,000)."""
-    from dashboard.places import load_places
+    from dashboard.data.places import load_places
 
     rng = np.random.default_rng(seed)
     places = [p for p in load_places().index]
@@ -299,8 +299,8 @@ def _write_csv(path: Path, header: Sequence[str], rows: list[dict[str, str]]) ->
 
 def write_synthetic(folder: Path | str, n: int, seed: int = 5) -> Synthetic:
     """Write ``n`` synthetic incidents and matching route legs into ``folder``."""
-    from dashboard.places import PLACES_PATH
-    from dashboard.routes import ROUTE_COLUMNS
+    from dashboard.data.places import PLACES_PATH
+    from dashboard.data.routes import ROUTE_COLUMNS
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,7 @@
 """Briefing mode without the screen: which steps a briefing walks through, and where the map
 looks at each step.
 
-A briefing presents either a named story (``dashboard.stories``) or, with no story chosen, the
+A briefing presents either a named story (``dashboard.data.stories``) or, with no story chosen, the
 filtered incidents in date order. The app draws what these functions return.
 """
 
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
+from dashboard.data.stories import Step, Story, date_order_steps
 from dashboard.filters import Filters
-from dashboard.stories import Step, Story, date_order_steps
 from dashboard.summary import TITLE, describe
 from dashboard.vague.areas import incident_area
 from dashboard.vocab import PRECISIONS

@@ -13,11 +13,11 @@ import sys
 from collections.abc import Sequence
 
 from dashboard import DEFAULT_INCIDENTS
-from dashboard.cells import parse_date
-from dashboard.dataset import check_dataset
-from dashboard.places import PLACES_PATH
+from dashboard.data.cells import parse_date
+from dashboard.data.dataset import check_dataset
+from dashboard.data.places import PLACES_PATH
+from dashboard.data.routes import ROUTES_PATH
 from dashboard.problems import errors
-from dashboard.routes import ROUTES_PATH
 from dashboard.summary import TITLE, summary_lines, totals_line
 from dashboard.vocab import EXPORT_ASPECTS, EXPORT_FORMATS
 

@@ -17,10 +17,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from dashboard import basemap
+from dashboard.data import basemap
+from dashboard.data.incidents import effective_end
+from dashboard.data.places import normalise_name, place_names
 from dashboard.gazetteer.romanise import romanisation_key
-from dashboard.incidents import effective_end
-from dashboard.places import normalise_name, place_names
 from dashboard.vocab import ACTOR_GROUPS, CATEGORIES, OTHER_ACTOR
 
 

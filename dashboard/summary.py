@@ -11,7 +11,7 @@ import datetime as dt
 
 import pandas as pd
 
-from dashboard.dataset import Dataset
+from dashboard.data.dataset import Dataset
 from dashboard.filters import Filters, country_names
 from dashboard.vocab import CATEGORIES, PRECISIONS
 

@@ -11,8 +11,8 @@ import datetime as dt
 import altair as alt
 import pandas as pd
 
+from dashboard.data.incidents import effective_end
 from dashboard.filters import monthly_counts
-from dashboard.incidents import effective_end
 from dashboard.vocab import CATEGORIES
 
 TIMELINE_DETAIL_LIMIT = 500  # above this the timeline shows monthly counts

@@ -12,7 +12,7 @@ import shapely
 from matplotlib.patches import FancyArrowPatch, Rectangle
 from matplotlib.transforms import Bbox
 
-from dashboard import basemap
+from dashboard.data import basemap
 from dashboard.export.extent import dense_box
 from dashboard.export.symbols import draw_incidents, draw_uncertainty, route_linestyle
 from dashboard.geodesy import arc_points

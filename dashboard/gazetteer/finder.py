@@ -104,7 +104,7 @@ def _cache_dir() -> Path:
 def _kp_admin1(lons: list[float], lats: list[float]) -> list[str]:
     import shapely
 
-    from dashboard import basemap
+    from dashboard.data import basemap
 
     provinces = basemap.provinces()
     out = [""] * len(lons)
@@ -323,7 +323,7 @@ def _index_of(places) -> tuple[Index, frozenset[int]]:
 
 @lru_cache(maxsize=4)
 def _project_index(path: str, stamp: tuple) -> tuple[Index, frozenset[int]]:
-    from dashboard.places import load_places
+    from dashboard.data.places import load_places
 
     return _index_of(load_places(path))
 
@@ -346,7 +346,7 @@ def _frame_index(places) -> tuple[Index, frozenset[int]]:
 
 
 def project_index(places_path: Path | str | None = None) -> tuple[Index, frozenset[int]]:
-    from dashboard.places import PLACES_PATH
+    from dashboard.data.places import PLACES_PATH
 
     path = Path(places_path or PLACES_PATH)
     try:

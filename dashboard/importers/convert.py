@@ -186,7 +186,7 @@ def _countries_from_points(rows: list[ImportRow]) -> None:
     import numpy as np
     import shapely
 
-    from dashboard.basemap import countries
+    from dashboard.data.basemap import countries
 
     lat = np.array([_float(r.values["latitude"]) for r in rows])
     lon = np.array([_float(r.values["longitude"]) for r in rows])

@@ -12,9 +12,9 @@ import csv
 import io
 from pathlib import Path
 
+from dashboard.data.tables import MAX_CELL_CHARS, MAX_FILE_BYTES
 from dashboard.importers.base import SourceTable, UnreadableFile
 from dashboard.problems import Problem
-from dashboard.tables import MAX_CELL_CHARS, MAX_FILE_BYTES
 
 DELIMITERS = [",", ";", "\t", "|"]
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}

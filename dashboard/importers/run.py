@@ -320,8 +320,8 @@ def _duplicates(rows: list[ImportRow]) -> tuple[list[Problem], set[int]]:
 
 
 def _data_paths(store) -> tuple[Path | None, Path | None]:
-    from dashboard.places import PLACES_PATH
-    from dashboard.routes import ROUTES_PATH
+    from dashboard.data.places import PLACES_PATH
+    from dashboard.data.routes import ROUTES_PATH
 
     return (
         Path(getattr(store, "places_path", None) or PLACES_PATH),
@@ -338,9 +338,9 @@ def validate_rows(rows: list[ImportRow], store) -> list[Problem]:
     at the row's place in its file and named by the file's own column."""
     if not rows:
         return []
-    from dashboard.places import load_places
-    from dashboard.routes import ROUTE_COLUMNS
-    from dashboard.tables import read_table
+    from dashboard.data.places import load_places
+    from dashboard.data.routes import ROUTE_COLUMNS
+    from dashboard.data.tables import read_table
 
     places_path, routes_path = _data_paths(store)
     places = load_places(places_path)
@@ -353,8 +353,8 @@ def validate_rows(rows: list[ImportRow], store) -> list[Problem]:
 
 
 def _validate_chunk(rows: list[ImportRow], places, route_ids) -> list[Problem]:
-    from dashboard.incidents import check_incident_table
-    from dashboard.tables import table_from_rows
+    from dashboard.data.incidents import check_incident_table
+    from dashboard.data.tables import table_from_rows
     from dashboard.vocab import INCIDENT_EXTRA_COLUMNS
 
     shown = "(import check)"
@@ -381,7 +381,7 @@ def existing_rows(store, ids: list[str]) -> dict[str, dict[str, str]]:
         return {}
     path = getattr(store, "incidents_path", None)
     if path is not None:
-        from dashboard.tables import read_table
+        from dashboard.data.tables import read_table
         from dashboard.vocab import INCIDENT_COLUMNS, INCIDENT_EXTRA_COLUMNS
 
         path = Path(path)

@@ -8,7 +8,7 @@ from branca.element import Element, MacroElement
 from folium.plugins import Fullscreen, PolyLineTextPath
 from jinja2 import Template
 
-from dashboard import basemap
+from dashboard.data import basemap
 from dashboard.map import assets, vague
 from dashboard.map.legend import Legend, legend_html
 from dashboard.map.scripts import json_for_script, static_text

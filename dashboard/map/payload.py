@@ -17,8 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dashboard.data.incidents import effective_end
 from dashboard.htmlsafe import SCRIPT_ESCAPES
-from dashboard.incidents import effective_end
 from dashboard.map.scripts import json_for_script
 from dashboard.vocab import CATEGORIES, CONFIDENCE
 

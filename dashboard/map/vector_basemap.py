@@ -1,5 +1,5 @@
 """The shipped vector basemap on the folium map (``static/map/vector_basemap.js``), drawn
-from the Natural Earth files ``dashboard.basemap`` reads."""
+from the Natural Earth files ``dashboard.data.basemap`` reads."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import json
 from branca.element import MacroElement
 from jinja2 import Template
 
-from dashboard import basemap
+from dashboard.data import basemap
 from dashboard.map.scripts import ScriptText, json_for_script, static_text
 from dashboard.vocab import BORDER, LAND, OUTSIDE, PROVINCE_BORDER
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from dashboard.problems import Problem
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dashboard.dataset import Dataset
+    from dashboard.data.dataset import Dataset
 
 # Actions a Change may record.
 ACTIONS = ("add", "edit", "withdraw", "restore", "import")

@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from dashboard import DEFAULT_INCIDENTS
-from dashboard.cells import parse_list
+from dashboard.data.cells import parse_list
 from dashboard.geodesy import leg_geometry_wkt
 from dashboard.problems import Problem, errors
 from dashboard.store.background import Background
@@ -65,8 +65,8 @@ class CsvStore:
         routes: Path | str | None = None,
         places: Path | str | None = None,
     ):
-        from dashboard.places import PLACES_PATH
-        from dashboard.routes import ROUTES_PATH
+        from dashboard.data.places import PLACES_PATH
+        from dashboard.data.routes import ROUTES_PATH
 
         self.incidents_path = Path(incidents or DEFAULT_INCIDENTS)
         self.routes_path = Path(routes or ROUTES_PATH)
@@ -97,7 +97,7 @@ class CsvStore:
         return digest.hexdigest()[:16]
 
     def load(self, keep_valid: bool = False):
-        from dashboard.dataset import check_dataset
+        from dashboard.data.dataset import check_dataset
 
         return check_dataset(
             self.incidents_path, self.routes_path, self.places_path, keep_valid=keep_valid
@@ -166,14 +166,14 @@ class CsvStore:
     # --- validation ------------------------------------------------------------------------
 
     def _places(self):
-        from dashboard.places import load_places
+        from dashboard.data.places import load_places
 
         return load_places(self.places_path)
 
     def _route_ids(self) -> set[str] | None:
         """The route ids incidents may name (read again only when the routes file changes)."""
-        from dashboard.routes import ROUTE_COLUMNS
-        from dashboard.tables import read_table
+        from dashboard.data.routes import ROUTE_COLUMNS
+        from dashboard.data.tables import read_table
 
         try:
             st = self.routes_path.stat()
@@ -215,8 +215,8 @@ class CsvStore:
                             "add it to the header first",
                         )
                     )
-        from dashboard.incidents import check_incident_table
-        from dashboard.tables import table_from_rows
+        from dashboard.data.incidents import check_incident_table
+        from dashboard.data.tables import table_from_rows
 
         try:
             places = self._places()
@@ -464,15 +464,15 @@ class CsvStore:
     # --- places and routes (small files: the whole new file is validated) ----------------
 
     def add_place(self, row: dict[str, str], *, author: str) -> str:
-        from dashboard.places import check_places
+        from dashboard.data.places import check_places
 
         row = {k: _text(v) for k, v in row.items()}
         self._append_small("places", [row], check_places, author)
         return row.get("place_id", "").strip()
 
     def add_route_legs(self, rows: list[dict[str, str]], *, author: str) -> None:
-        from dashboard.routes import check_routes
-        from dashboard.tables import read_table
+        from dashboard.data.routes import check_routes
+        from dashboard.data.tables import read_table
 
         rows = [{k: _text(v) for k, v in r.items()} for r in rows]
         places = self._places()
@@ -571,8 +571,8 @@ def _full(row: dict[str, str] | None, table: str) -> dict[str, str] | None:
     """A row from the history with its empty cells back, in the table's column order."""
     if row is None:
         return None
-    from dashboard.places import PLACE_COLUMNS
-    from dashboard.routes import ROUTE_COLUMNS
+    from dashboard.data.places import PLACE_COLUMNS
+    from dashboard.data.routes import ROUTE_COLUMNS
 
     columns = {
         "incidents": INCIDENT_COLUMNS + INCIDENT_EXTRA_COLUMNS,

@@ -12,9 +12,9 @@ import os
 import sys
 
 from dashboard import DEFAULT_INCIDENTS
-from dashboard.places import PLACES_PATH
+from dashboard.data.places import PLACES_PATH
+from dashboard.data.routes import ROUTES_PATH
 from dashboard.problems import errors
-from dashboard.routes import ROUTES_PATH
 from dashboard.store.base import DATABASE_URL_ENV, StoreError, default_author
 
 

@@ -11,13 +11,13 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from dashboard.briefing import briefing_plan, clamped_step, step_bounds, step_leg
-from dashboard.dataset import Dataset
+from dashboard.data.dataset import Dataset
+from dashboard.data.stories import STORIES_PATH, Story, check_stories
 from dashboard.filters import Filters
 from dashboard.htmlsafe import esc
 from dashboard.map.popups import citation_html
 from dashboard.map.symbols import marker_svg
 from dashboard.map.view import PRESENTATION_MAX_ZOOM
-from dashboard.stories import STORIES_PATH, Story, check_stories
 from dashboard.summary import date_window_text
 from dashboard.ui.map_panel import show_map
 from dashboard.ui.session import Span, file_stamp

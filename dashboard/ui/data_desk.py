@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.dataset import Dataset
+from dashboard.data.dataset import Dataset
 from dashboard.problems import Problem, errors
 from dashboard.ui import auth, storedata
 from dashboard.ui.editor import editing_enabled, editor_panel

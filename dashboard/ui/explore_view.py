@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.dataset import Dataset
+from dashboard.data.dataset import Dataset
 from dashboard.filters import Filters
 from dashboard.htmlsafe import esc
 from dashboard.map.click import CLICK_FIELD

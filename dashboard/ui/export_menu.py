@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard.dataset import Dataset
+from dashboard.data.dataset import Dataset
 from dashboard.export import ASPECTS, ExportError, SnapshotSpec, mime_type, render
 from dashboard.filters import Filters
 from dashboard.summary import TITLE, view_subtitle

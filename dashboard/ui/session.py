@@ -17,11 +17,11 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import DEFAULT_INCIDENTS
-from dashboard.dataset import Dataset
+from dashboard.data.dataset import Dataset
+from dashboard.data.places import PLACES_PATH
+from dashboard.data.routes import ROUTES_PATH
 from dashboard.filters import Filters, data_window
 from dashboard.map.base import BASEMAPS
-from dashboard.places import PLACES_PATH
-from dashboard.routes import ROUTES_PATH
 from dashboard.store import open_store
 from dashboard.timeline import play_start_window, stepped_window
 from dashboard.urlstate import (

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.dataset import Dataset
+from dashboard.data.dataset import Dataset
 from dashboard.filters import country_names
 from dashboard.map.base import BASEMAPS
 from dashboard.ui.briefing_view import load_stories

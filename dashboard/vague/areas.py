@@ -19,7 +19,7 @@ from shapely.geometry import LineString, MultiLineString, Point
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
-from dashboard import basemap
+from dashboard.data import basemap
 
 # Gazetteer kinds whose point is only a stand-in for an area: never draw them as a point.
 AREA_KINDS = frozenset({"country", "province", "border_area"})

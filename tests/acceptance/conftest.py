@@ -13,7 +13,7 @@ import json
 import pytest
 from playwright.sync_api import Browser, expect, sync_playwright
 
-from dashboard.dataset import load_dataset
+from dashboard.data.dataset import load_dataset
 from dashboard.filters import data_window, prepare
 from harness.chromium import block_external, launch_chromium
 from harness.server import AppServer

@@ -16,10 +16,10 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboard import DEFAULT_INCIDENTS
+from dashboard.data.places import PLACES_PATH
+from dashboard.data.routes import ROUTES_PATH
 from dashboard.filters import Filters, filter_incidents, prepare
 from dashboard.gazetteer import search
-from dashboard.places import PLACES_PATH
-from dashboard.routes import ROUTES_PATH
 from dashboard.store.csvstore import CsvStore
 from dashboard.summary import count_line
 from dashboard.vague.areas import drawn_as

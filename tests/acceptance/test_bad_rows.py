@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboard import DEFAULT_INCIDENTS, REPO_DIR
-from dashboard.dataset import check_dataset
+from dashboard.data.dataset import check_dataset
 from dashboard.problems import errors
 from dashboard.vague.areas import drawn_as
 from harness.server import AppServer

@@ -14,8 +14,8 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
+from dashboard.data.stories import check_stories
 from dashboard.filters import Filters
-from dashboard.stories import check_stories
 from dashboard.vocab import SEA
 
 from .ui import ARTIFACTS, FIRST_DRAW, MAP_IFRAME, RERUN, UI, Core, distance_deg, url_params

@@ -21,7 +21,7 @@ import geopandas as gpd
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from dashboard.dataset import Dataset
+from dashboard.data.dataset import Dataset
 from dashboard.filters import Filters, filter_incidents, routes_for
 from dashboard.vague.areas import drawn_as
 from harness.chromium import wait_app_idle

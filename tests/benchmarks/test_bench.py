@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 
 from benchmarks.synthetic import BENCH_CATEGORY, BENCH_WINDOW, FIRST_DAY, LAST_DAY, write_synthetic
-from dashboard import tables
-from dashboard.basemap import country_shape
-from dashboard.dataset import check_dataset
+from dashboard.data import tables
+from dashboard.data.basemap import country_shape
+from dashboard.data.dataset import check_dataset
 from dashboard.filters import Filters, filter_incidents, monthly_counts, prepare, routes_for
 from dashboard.map.build import build_map
 from dashboard.map.payload import decode_incidents

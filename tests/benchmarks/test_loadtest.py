@@ -9,8 +9,8 @@ import pytest
 
 from benchmarks.loadtest import run_load_test
 from dashboard import DEFAULT_INCIDENTS, REPO_DIR
-from dashboard.places import PLACES_PATH
-from dashboard.routes import ROUTES_PATH
+from dashboard.data.places import PLACES_PATH
+from dashboard.data.routes import ROUTES_PATH
 from dashboard.store.postgis import PostgisStore
 from tests.conftest import CURATED_COUNT
 

@@ -11,8 +11,8 @@ import pytest
 from shapely.geometry import LineString
 
 from dashboard.briefing import briefing_plan, clamped_step, step_bounds, step_leg
+from dashboard.data.stories import Step, Story
 from dashboard.filters import Filters
-from dashboard.stories import Step, Story
 
 SPAN = (dt.date(2015, 1, 1), dt.date(2020, 12, 31))
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard import DEFAULT_INCIDENTS
-from dashboard.dataset import check_dataset
+from dashboard.data.dataset import check_dataset
 from dashboard.problems import errors
 from dashboard.vocab import INCIDENT_COLUMNS
 from tests.conftest import read_rows, write_rows

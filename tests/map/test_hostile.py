@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from dashboard import DEFAULT_INCIDENTS, REPO_DIR
-from dashboard.dataset import load_dataset
+from dashboard.data.dataset import load_dataset
 from dashboard.export import SnapshotSpec, render
 from dashboard.filters import prepare
 from dashboard.htmlsafe import esc, safe_link

@@ -5,8 +5,8 @@ import shutil
 import pytest
 
 from dashboard import DEFAULT_INCIDENTS
-from dashboard.places import PLACES_PATH
-from dashboard.routes import ROUTES_PATH
+from dashboard.data.places import PLACES_PATH
+from dashboard.data.routes import ROUTES_PATH
 from dashboard.store.csvstore import CsvStore
 
 

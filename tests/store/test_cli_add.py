@@ -15,7 +15,7 @@ import pytest
 from workflow_events import event_rows
 
 from dashboard import REPO_DIR
-from dashboard.incidents import check_incidents
+from dashboard.data.incidents import check_incidents
 from dashboard.problems import errors
 from dashboard.store.csvstore import CsvStore, history_path
 from tests.conftest import CURATED_COUNT

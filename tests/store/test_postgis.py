@@ -14,10 +14,10 @@ import pytest
 import sqlalchemy as sa
 
 from dashboard import DEFAULT_INCIDENTS, REPO_DIR
-from dashboard.dataset import check_dataset
+from dashboard.data.dataset import check_dataset
+from dashboard.data.places import PLACES_PATH
+from dashboard.data.routes import ROUTES_PATH
 from dashboard.export import incidents_csv
-from dashboard.places import PLACES_PATH
-from dashboard.routes import ROUTES_PATH
 from dashboard.store import Conflict, NotFound, Rejected, open_store
 from dashboard.store.postgis import DatabaseUnavailable, PostgisStore
 from tests.conftest import CURATED_COUNT, read_rows

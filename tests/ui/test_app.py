@@ -19,7 +19,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import DEFAULT_INCIDENTS, REPO_DIR
-from dashboard.dataset import check_dataset, load_dataset
+from dashboard.data.dataset import check_dataset, load_dataset
 from dashboard.filters import Filters, data_window, filter_incidents, prepare, routes_for
 from dashboard.problems import errors
 from dashboard.vague.areas import drawn_as

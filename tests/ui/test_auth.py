@@ -14,7 +14,7 @@ def page():
     """A page wired the way app.py wires the auth functions."""
     import streamlit as st
 
-    from dashboard.dataset import check_dataset
+    from dashboard.data.dataset import check_dataset
     from dashboard.ui import auth
 
     with st.sidebar:

@@ -29,8 +29,8 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from dashboard import basemap
-from dashboard.dataset import load_dataset
+from dashboard.data import basemap
+from dashboard.data.dataset import load_dataset
 from dashboard.filters import Filters, data_window, filter_incidents, prepare, routes_for
 from dashboard.vague.areas import drawn_as
 from dashboard.vocab import LAND

@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from dashboard import REPO_DIR
-from dashboard.dataset import load_dataset
-from dashboard.stories import STORIES_PATH
+from dashboard.data.dataset import load_dataset
+from dashboard.data.stories import STORIES_PATH
 from dashboard.vague.areas import drawn_as
 from harness.chromium import block_external, launch_chromium, wait_app_idle
 from harness.server import AppServer

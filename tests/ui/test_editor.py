@@ -12,8 +12,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import DEFAULT_INCIDENTS
-from dashboard.places import PLACES_PATH
-from dashboard.routes import ROUTES_PATH
+from dashboard.data.places import PLACES_PATH
+from dashboard.data.routes import ROUTES_PATH
 from dashboard.store.csvstore import CsvStore
 
 APP = Path(__file__).with_name("editor_app.py")

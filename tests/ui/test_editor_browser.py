@@ -17,10 +17,10 @@ pytest.importorskip("playwright")
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from dashboard import DEFAULT_INCIDENTS, PACKAGE_DIR  # noqa: E402
+from dashboard.data.places import PLACES_PATH  # noqa: E402
+from dashboard.data.routes import ROUTES_PATH  # noqa: E402
 from dashboard.filters import Filters, filter_incidents, prepare  # noqa: E402
 from dashboard.gazetteer import search  # noqa: E402
-from dashboard.places import PLACES_PATH  # noqa: E402
-from dashboard.routes import ROUTES_PATH  # noqa: E402
 from dashboard.store.csvstore import CsvStore  # noqa: E402
 from harness.chromium import CHROMIUM, block_external, launch_chromium  # noqa: E402
 from harness.server import AppServer  # noqa: E402

@@ -16,7 +16,7 @@ from playwright.async_api import async_playwright
 
 from benchmarks.synthetic import write_synthetic
 from dashboard import REPO_DIR
-from dashboard.dataset import load_dataset
+from dashboard.data.dataset import load_dataset
 from dashboard.filters import Filters, filter_incidents, prepare
 from dashboard.vocab import CATEGORIES
 from harness.chromium import CHROMIUM, CHROMIUM_ARGS, LOCAL_HOSTS, LOCAL_SCHEMES

@@ -6,8 +6,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import DEFAULT_INCIDENTS
-from dashboard.places import PLACES_PATH
-from dashboard.routes import ROUTES_PATH
+from dashboard.data.places import PLACES_PATH
+from dashboard.data.routes import ROUTES_PATH
 from dashboard.store.pgcluster import free_port
 from dashboard.store.postgis import PostgisStore
 from tests.conftest import CURATED_COUNT

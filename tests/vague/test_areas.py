@@ -11,8 +11,8 @@ import pytest
 import shapely
 from shapely.geometry import Point, shape
 
-from dashboard import basemap
-from dashboard.dataset import load_dataset
+from dashboard.data import basemap
+from dashboard.data.dataset import load_dataset
 from dashboard.export import SnapshotSpec, render
 from dashboard.map.build import build_map
 from dashboard.vague.areas import (

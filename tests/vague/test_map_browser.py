@@ -9,7 +9,7 @@ import math
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from dashboard.dataset import load_dataset
+from dashboard.data.dataset import load_dataset
 from harness.chromium import block_external, launch_chromium, wait_app_idle
 from harness.server import AppServer
 

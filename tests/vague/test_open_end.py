@@ -9,10 +9,10 @@ import json
 
 import pandas as pd
 
-from dashboard.dataset import load_dataset
+from dashboard.data.dataset import load_dataset
+from dashboard.data.incidents import check_incidents
 from dashboard.export import SnapshotSpec, render
 from dashboard.filters import Filters, data_window, filter_incidents, prepare
-from dashboard.incidents import check_incidents
 from dashboard.summary import date_window_text
 from tests.conftest import write_rows
 

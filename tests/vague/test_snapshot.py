@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from dashboard.dataset import load_dataset
+from dashboard.data.dataset import load_dataset
 from dashboard.export import (
     ASPECTS,
     SnapshotSpec,

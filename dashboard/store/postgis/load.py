@@ -36,7 +36,7 @@ class Loader(Reader):
         ``self.load_timings`` keeps how long each step took."""
         import sqlalchemy as sa
 
-        from dashboard.dataset import check_dataset
+        from dashboard.data.dataset import check_dataset
 
         timings: dict[str, float | bool] = {}
         self.load_timings = timings
@@ -137,7 +137,7 @@ class Loader(Reader):
     def _copy_rows(self, con, table: str, path: Path, header: list[str], legs) -> None:
         """Send the rows as the project's CSV reader reads them (unknown columns go to
         ``extra``; route legs get their line as drawn)."""
-        from dashboard.tables import read_table
+        from dashboard.data.tables import read_table
 
         optional = INCIDENT_EXTRA_COLUMNS if table == "incidents" else []
         frame, _ = read_table(path, [c for c in COLUMNS[table] if c not in optional])

@@ -28,7 +28,7 @@ from dashboard.store.postgis.tables import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dashboard.dataset import Dataset
+    from dashboard.data.dataset import Dataset
 
 # The validated gazetteer per database URL and places stamp (the app makes a store per rerun).
 _PLACES_CACHE: dict[str, tuple[str, object]] = {}
@@ -192,7 +192,7 @@ class Reader(Connection):
     def load(self, keep_valid: bool = False) -> tuple[Dataset | None, list[Problem]]:
         """The dataset through the same validator as files, so it is exactly what the
         files would give; problems name the database table and row."""
-        from dashboard.dataset import check_dataset
+        from dashboard.data.dataset import check_dataset
 
         with tempfile.TemporaryDirectory(prefix="dashboard-db-") as tmp:
             paths = self._write_csv_files(Path(tmp))
@@ -280,7 +280,7 @@ class Reader(Connection):
         """The validated gazetteer from the database (cached while the places are unchanged)."""
         import sqlalchemy as sa
 
-        from dashboard.places import check_places
+        from dashboard.data.places import check_places
 
         version = str(
             con.execute(
@@ -309,7 +309,7 @@ class Reader(Connection):
         """Raise Rejected with the validator's messages for the rows, or return."""
         import sqlalchemy as sa
 
-        from dashboard.incidents import check_incidents
+        from dashboard.data.incidents import check_incidents
 
         shown = NEW_ROW["incidents"] if len(rows) == 1 else NEW_ROWS["incidents"]
         found = unknown_columns(rows, header, shown)

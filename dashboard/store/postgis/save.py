@@ -271,7 +271,7 @@ class Editor(Reader):
             self._bump(con)
 
     def add_place(self, row: dict[str, str], *, author: str) -> str:
-        from dashboard.places import check_places
+        from dashboard.data.places import check_places
 
         row = {k: cell_text(v) for k, v in row.items()}
         self._append_small("places", [row], lambda path, con: check_places(path), author)
@@ -280,7 +280,7 @@ class Editor(Reader):
     def add_route_legs(self, rows: list[dict[str, str]], *, author: str) -> None:
         import sqlalchemy as sa
 
-        from dashboard.routes import check_routes
+        from dashboard.data.routes import check_routes
 
         rows = [{k: cell_text(v) for k, v in r.items()} for r in rows]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 
-from dashboard.places import PLACE_COLUMNS
+from dashboard.data.places import PLACE_COLUMNS
+from dashboard.data.routes import ROUTE_COLUMNS
 from dashboard.problems import Problem
-from dashboard.routes import ROUTE_COLUMNS
 from dashboard.store.base import KEY_COLUMNS, Change, Rejected
 from dashboard.vocab import INCIDENT_COLUMNS, INCIDENT_EXTRA_COLUMNS
 

@@ -74,7 +74,7 @@ def show_problems(problems: list[Problem]) -> None:
 
 def project_place_ids(store) -> set[str]:
     """The place ids in the project's gazetteer, read fresh (a save may have added one)."""
-    from dashboard.places import load_places
+    from dashboard.data.places import load_places
 
     return set(load_places(store.places_path).index)
 

@@ -47,7 +47,7 @@ def _click_to_cells(lat: float, lon: float) -> tuple[str, str]:
     """(country, admin1) of a clicked point, from the shipped basemap."""
     import shapely
 
-    from dashboard import basemap
+    from dashboard.data import basemap
 
     countries = basemap.countries()
     inside = countries[shapely.contains_xy(countries.geometry.to_numpy(), lon, lat)]

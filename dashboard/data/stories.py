@@ -13,9 +13,9 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard import GEODATA_DIR
-from dashboard.cells import parse_int
+from dashboard.data.cells import parse_int
+from dashboard.data.tables import read_table
 from dashboard.problems import Problem, errors
-from dashboard.tables import read_table
 
 STORIES_PATH = GEODATA_DIR / "stories.csv"
 STORY_COLUMNS = ["story_id", "step", "incident_id", "route_id", "leg", "title", "intro"]

@@ -19,7 +19,7 @@ from shapely.ops import nearest_points
 from dashboard.geodesy import haversine_km
 from dashboard.htmlsafe import script_safe
 
-BASEMAP_DIR: Path = Path(__file__).resolve().parent.parent / "geodata" / "basemap"
+BASEMAP_DIR: Path = Path(__file__).resolve().parents[2] / "geodata" / "basemap"
 COUNTRIES_FILE = BASEMAP_DIR / "countries.geojson"
 PROVINCE_LINES_FILE = BASEMAP_DIR / "kp_admin1_lines.geojson"
 PROVINCES_FILE = BASEMAP_DIR / "kp_provinces.geojson"

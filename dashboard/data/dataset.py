@@ -12,11 +12,11 @@ from pathlib import Path
 import geopandas as gpd
 
 from dashboard import DEFAULT_INCIDENTS
-from dashboard.incidents import check_incidents
-from dashboard.places import PLACES_PATH, check_places
+from dashboard.data.incidents import check_incidents
+from dashboard.data.places import PLACES_PATH, check_places
+from dashboard.data.routes import ROUTE_COLUMNS, ROUTE_EXTRA_COLUMNS, ROUTES_PATH, check_routes
+from dashboard.data.tables import read_table
 from dashboard.problems import DataError, Problem, errors
-from dashboard.routes import ROUTE_COLUMNS, ROUTE_EXTRA_COLUMNS, ROUTES_PATH, check_routes
-from dashboard.tables import read_table
 
 
 @dataclass

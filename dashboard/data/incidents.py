@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from dashboard.basemap import country_shape, distance_outside_km
-from dashboard.cells import parse_date, parse_float, parse_int, parse_url
+from dashboard.data.basemap import country_shape, distance_outside_km
+from dashboard.data.cells import parse_date, parse_float, parse_int, parse_url
+from dashboard.data.tables import is_blank, read_table, stripped
 from dashboard.problems import Problem, errors
-from dashboard.tables import is_blank, read_table, stripped
 from dashboard.vocab import (
     CATEGORIES,
     CONFIDENCE,
@@ -80,7 +80,7 @@ _SEQ = {
     },
 }
 # Cells these patterns match parse the same way vectorised as with the per-cell parsers in
-# dashboard.cells; every other cell goes through those parsers, which also give the message.
+# dashboard.data.cells; every other cell goes through those parsers, which also give the message.
 _PLAIN_NUMBER = r"^[+-]?(?:[0-9]{1,12}(?:\.[0-9]{0,12})?|\.[0-9]{1,12})$"
 _PLAIN_URL = r"^https?://[A-Za-z0-9][\x21-\x5A\x5E-\x7E]*$"
 

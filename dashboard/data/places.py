@@ -16,10 +16,10 @@ import geopandas as gpd
 import pandas as pd
 
 from dashboard import GEODATA_DIR
-from dashboard.basemap import distance_outside_km
-from dashboard.cells import parse_float, parse_list
+from dashboard.data.basemap import distance_outside_km
+from dashboard.data.cells import parse_float, parse_list
+from dashboard.data.tables import read_table
 from dashboard.problems import DataError, Problem, errors
-from dashboard.tables import read_table
 from dashboard.vocab import PLACE_KINDS
 
 PLACES_PATH = GEODATA_DIR / "places.csv"

@@ -17,10 +17,10 @@ from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
 from dashboard import GEODATA_DIR
-from dashboard.cells import parse_date, parse_int, parse_list
+from dashboard.data.cells import parse_date, parse_int, parse_list
+from dashboard.data.tables import read_table
 from dashboard.geodesy import haversine_km
 from dashboard.problems import Problem, errors
-from dashboard.tables import read_table
 from dashboard.vague.areas import AREA_KINDS, honest_leg, place_area
 from dashboard.vocab import PRECISIONS, ROUTE_MODES, ROUTE_STATUSES
 
