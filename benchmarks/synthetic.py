@@ -300,7 +300,7 @@ def _write_csv(path: Path, header: Sequence[str], rows: list[dict[str, str]]) ->
 def write_synthetic(folder: Path | str, n: int, seed: int = 5) -> Synthetic:
     """Write ``n`` synthetic incidents and matching route legs into ``folder``."""
     from dashboard.data.places import PLACES_PATH
-    from dashboard.data.routes import ROUTE_COLUMNS
+    from dashboard.vocab import ROUTE_COLUMNS
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

@@ -155,7 +155,9 @@ PLACE_KINDS: dict[str, str] = {
     "country": "Country",
 }
 
-# Columns a file must carry; the order is the order of the curated file.
+# Each data file's schema, declared once: the columns it must carry (in the file's order),
+# optional columns, and the cells that may not be empty. Vocabularies are above.
+# Incidents (incidents.csv).
 INCIDENT_COLUMNS: list[str] = [
     "incident_id",
     "date_start",
@@ -199,6 +201,64 @@ INCIDENT_REQUIRED_CELLS: list[str] = [
     "source_title",
     "confidence",
 ]
+
+# The gazetteer (geodata/places.csv).
+PLACE_COLUMNS: list[str] = [
+    "place_id",
+    "name",
+    "kind",
+    "admin1",
+    "country",
+    "latitude",
+    "longitude",
+    "alt_names",
+    "coord_source",
+    "note",
+]
+PLACE_REQUIRED_CELLS: list[str] = [
+    "place_id",
+    "name",
+    "kind",
+    "country",
+    "latitude",
+    "longitude",
+    "coord_source",
+]
+
+# Route legs (geodata/routes.csv).
+ROUTE_COLUMNS: list[str] = [
+    "route_id",
+    "route_name",
+    "leg",
+    "from_place",
+    "to_place",
+    "mode",
+    "status",
+    "date_start",
+    "date_end",
+    "date_text",
+    "incident_ids",
+    "approximate",
+    "note",
+    "geometry",
+]
+# Optional: which end the source does not state although a place is named there ("from" for
+# an inferred origin). Ends at a country, province or border area are unknown anyway.
+ROUTE_EXTRA_COLUMNS: list[str] = ["unknown_end"]
+UNKNOWN_END_VALUES = ("", "from", "to", "both")
+ROUTE_REQUIRED_CELLS: list[str] = [
+    "route_id",
+    "route_name",
+    "leg",
+    "from_place",
+    "to_place",
+    "mode",
+    "status",
+    "approximate",
+]
+
+# Briefing stories (geodata/stories.csv).
+STORY_COLUMNS: list[str] = ["story_id", "step", "incident_id", "route_id", "leg", "title", "intro"]
 
 # Actor groups for filtering: the actors cell is free text, so each group lists the
 # phrases that put an incident in it (case-insensitive). Unmatched text is "Other".

@@ -14,9 +14,10 @@ import geopandas as gpd
 from dashboard import DEFAULT_INCIDENTS
 from dashboard.data.incidents import check_incidents
 from dashboard.data.places import PLACES_PATH, check_places
-from dashboard.data.routes import ROUTE_COLUMNS, ROUTE_EXTRA_COLUMNS, ROUTES_PATH, check_routes
+from dashboard.data.routes import ROUTES_PATH, check_routes
 from dashboard.data.tables import read_table
 from dashboard.problems import DataError, Problem, errors
+from dashboard.vocab import ROUTE_COLUMNS, ROUTE_EXTRA_COLUMNS
 
 
 @dataclass

@@ -16,6 +16,7 @@ import shapely
 
 from dashboard.data.basemap import country_shape, distance_outside_km
 from dashboard.data.cells import parse_date, parse_float, parse_int, parse_url
+from dashboard.data.checks import Checks
 from dashboard.data.tables import is_blank, read_table, stripped
 from dashboard.problems import Problem, errors
 from dashboard.vocab import (
@@ -47,38 +48,27 @@ def effective_end(incidents: pd.DataFrame, today: pd.Timestamp | None = None) ->
     return end.where(~open_end_mask(incidents), today)
 
 
-def _choices(options) -> str:
-    return ", ".join(options)
-
-
-# Where each check's problems go within a row, so they come out in the order the row-by-row
-# validator always gave them: required cells, id, dates, vocabularies, numbers, place, links.
-_SEQ = {
-    **{f"required:{c}": i for i, c in enumerate(INCIDENT_REQUIRED_CELLS)},
-    **{
-        key: 100 + i
-        for i, key in enumerate(
-            [
-                "duplicate",
-                "date_start",
-                "date_end",
-                "source_date",
-                "window",
-                "order",
-                "category",
-                "confidence",
-                "geo_precision",
-                "latitude",
-                "longitude",
-                "country",
-                "people_count",
-                "source_url",
-                "place_id",
-                "route_id",
-            ]
-        )
-    },
-}
+# The order of each row's problems: required cells, id, dates, vocabularies, numbers, place,
+# links (the order the row-by-row validator always gave them).
+_ORDER = [
+    *(f"required:{c}" for c in INCIDENT_REQUIRED_CELLS),
+    "duplicate",
+    "date_start",
+    "date_end",
+    "source_date",
+    "window",
+    "order",
+    "category",
+    "confidence",
+    "geo_precision",
+    "latitude",
+    "longitude",
+    "country",
+    "people_count",
+    "source_url",
+    "place_id",
+    "route_id",
+]
 # Cells these patterns match parse the same way vectorised as with the per-cell parsers in
 # dashboard.data.cells; every other cell goes through those parsers, which also give the message.
 _PLAIN_NUMBER = r"^[+-]?(?:[0-9]{1,12}(?:\.[0-9]{0,12})?|\.[0-9]{1,12})$"
@@ -117,28 +107,20 @@ def check_incident_table(
     """``check_incidents`` on a table already read (``read_table``'s shape: text cells,
     indexed by line), with the problems found reading it. The store checks new rows this
     way, without writing them to a file first."""
-    lines = table.index.to_numpy()
-    found: list[tuple[int, int, Problem]] = []
-
-    def report(i: int, check: str, column: str, message: str) -> None:
-        line = int(lines[i])
-        found.append((line, _SEQ[check], Problem(shown, line, column, message)))
-
+    checks = Checks(table, shown, _ORDER)
+    report = checks.report
     raw = {c: table[c] for c in table.columns}
     blank = {
         c: is_blank(raw[c])
         for c in {*INCIDENT_REQUIRED_CELLS, "date_start", "date_end", "source_date", "date_note"}
         | {"people_count", "source_url", "place_id", "route_id"}
     }
-    for col in INCIDENT_REQUIRED_CELLS:
-        for i in np.flatnonzero(blank[col]):
-            report(i, f"required:{col}", col, "empty required cell")
-
-    _check_duplicates(table, blank["incident_id"], report)
+    checks.required(INCIDENT_REQUIRED_CELLS)
+    checks.duplicates("incident_id")
 
     dates: dict[str, np.ndarray] = {}
     for col in ("date_start", "date_end", "source_date"):
-        dates[col] = _parse_each(raw[col], ~blank[col], parse_date, report, col, col)
+        dates[col] = checks.parsed(col, parse_date, ~blank[col])
     has_start, has_end = ~blank["date_start"], ~blank["date_end"]
     says_open = raw["date_note"].str.casefold().str.contains(OPEN_END_PHRASE, regex=False)
     open_end = has_start & ~has_end & says_open.to_numpy(dtype=bool, na_value=False)
@@ -166,27 +148,13 @@ def check_incident_table(
         start, end = dates["date_start"][i], dates["date_end"][i]
         report(i, "order", "date_end", f"{end} is before date_start {start}")
 
-    for col, vocab, what in (
-        ("category", CATEGORIES, "category"),
-        ("confidence", CONFIDENCE, "confidence"),
-    ):
-        values = raw[col]
-        bad = (values != "").to_numpy() & ~values.isin(list(vocab)).to_numpy()
-        for i in np.flatnonzero(bad):
-            report(
-                i,
-                col,
-                col,
-                f"unknown {what} {values.iloc[i]!r} (expected one of {_choices(vocab)})",
-            )
+    checks.vocabulary("category", CATEGORIES)
+    checks.vocabulary("confidence", CONFIDENCE)
 
-    precision = _parse_each(
-        raw["geo_precision"],
-        ~blank["geo_precision"],
+    precision = checks.parsed(
+        "geo_precision",
         lambda text: parse_int(text, 1, 4),
-        report,
-        "geo_precision",
-        "geo_precision",
+        ~blank["geo_precision"],
         suffix="; 1 = town or site, 2 = district, 3 = region, 4 = country",
     )
     country = stripped(raw["country"])
@@ -217,30 +185,22 @@ def check_incident_table(
             rows = rows[lat_ok[rows] & lon_ok[rows]]
             _check_in_country_many(report, rows, lat, lon, code, precision)
 
-    people = _parse_each(
-        raw["people_count"],
-        ~blank["people_count"],
-        lambda text: parse_int(text, 1, 1_000_000),
-        report,
-        "people_count",
-        "people_count",
+    people = checks.parsed(
+        "people_count", lambda text: parse_int(text, 1, 1_000_000), ~blank["people_count"]
     )
     urls = raw["source_url"]
     plain = urls.str.match(_PLAIN_URL).to_numpy(dtype=bool, na_value=False)
-    _parse_each(urls, ~blank["source_url"] & ~plain, parse_url, report, "source_url", "source_url")
+    checks.parsed("source_url", parse_url, ~blank["source_url"] & ~plain)
     if places is not None:
-        bad = ~blank["place_id"] & ~raw["place_id"].isin(list(places.index)).to_numpy()
-        for i in np.flatnonzero(bad):
-            pid = raw["place_id"].iloc[i]
-            report(i, "place_id", "place_id", f"unknown place {pid!r} (not in the gazetteer)")
+        checks.known(
+            "place_id", places.index, lambda pid: f"unknown place {pid!r} (not in the gazetteer)"
+        )
     if route_ids is not None:
-        bad = ~blank["route_id"] & ~raw["route_id"].isin(list(route_ids)).to_numpy()
-        for i in np.flatnonzero(bad):
-            rid = raw["route_id"].iloc[i]
-            report(i, "route_id", "route_id", f"unknown route {rid!r} (not in the routes file)")
+        checks.known(
+            "route_id", route_ids, lambda rid: f"unknown route {rid!r} (not in the routes file)"
+        )
 
-    found.sort(key=lambda item: item[:2])
-    problems += [p for _, _, p in found]
+    problems += checks.problems()
     bad_lines = {p.line for p in errors(problems)}
     if bad_lines and (not keep_valid or None in bad_lines):
         return None, problems
@@ -264,52 +224,6 @@ def check_incident_table(
     )
     incidents["line"] = incidents.index
     return incidents.reset_index(drop=True), problems
-
-
-def _check_duplicates(table: pd.DataFrame, blank: np.ndarray, report) -> None:
-    """Report every repeat of an incident id, naming the line where it first appears."""
-    ids = stripped(table["incident_id"])
-    repeated = ids.duplicated(keep="first").to_numpy() & ~blank
-    if not repeated.any():
-        return
-    lines = table.index.to_numpy()
-    twice = set(ids[repeated])
-    first: dict[str, int] = {}
-    for i in np.flatnonzero(ids.isin(list(twice)).to_numpy() & ~blank):
-        iid = ids.iloc[i]
-        if iid in first:
-            report(
-                i, "duplicate", "incident_id", f"duplicate id {iid!r} (first at line {first[iid]})"
-            )
-        else:
-            first[iid] = int(lines[i])
-
-
-def _parse_each(
-    values: pd.Series,
-    where: np.ndarray,
-    parse,
-    report=None,
-    check: str = "",
-    column: str = "",
-    suffix: str = "",
-) -> np.ndarray:
-    """``parse`` applied to the cells ``where`` is true (once per distinct text), as an object
-    array with None elsewhere; each error is reported with ``suffix``."""
-    out = np.full(len(values), None, dtype=object)
-    rows = np.flatnonzero(where)
-    if not len(rows):
-        return out
-    codes, uniques = pd.factorize(values.iloc[rows])
-    results = [parse(text) for text in uniques]
-    parsed = np.empty(len(results), dtype=object)
-    parsed[:] = [value for value, _ in results]
-    out[rows] = parsed[codes]
-    if report is not None:
-        failed = np.array([err is not None for _, err in results], dtype=bool)
-        for j in np.flatnonzero(failed[codes]):
-            report(rows[j], check, column, results[codes[j]][1] + suffix)
-    return out
 
 
 def _parse_floats(

@@ -13,29 +13,27 @@ from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from dashboard import GEODATA_DIR
 from dashboard.data.basemap import distance_outside_km
 from dashboard.data.cells import parse_float, parse_list
+from dashboard.data.checks import Checks
 from dashboard.data.tables import read_table
 from dashboard.problems import DataError, Problem, errors
-from dashboard.vocab import PLACE_KINDS
+from dashboard.vocab import PLACE_COLUMNS, PLACE_KINDS, PLACE_REQUIRED_CELLS
 
 PLACES_PATH = GEODATA_DIR / "places.csv"
-PLACE_COLUMNS = [
-    "place_id",
-    "name",
+# The order of each row's problems (see data/checks.py).
+_ORDER = [
+    *(f"required:{c}" for c in PLACE_REQUIRED_CELLS),
+    "duplicate",
     "kind",
-    "admin1",
-    "country",
     "latitude",
     "longitude",
-    "alt_names",
-    "coord_source",
-    "note",
 ]
-_REQUIRED = ["place_id", "name", "kind", "country", "latitude", "longitude", "coord_source"]
+_ORDER.append("country")
 # How far a place's point may sit outside its country, by kind (km).
 _KIND_TOLERANCE_KM = {"country": 0, "border_area": 60}
 _DEFAULT_TOLERANCE_KM = 3
@@ -56,60 +54,28 @@ def check_places(path: Path | str = PLACES_PATH) -> tuple[gpd.GeoDataFrame | Non
     table, problems = read_table(path, PLACE_COLUMNS)
     if table is None:
         return None, problems
-    seen: dict[str, int] = {}
-    lats, lons = [], []
-    for line, row in table.iterrows():
-        for col in _REQUIRED:
-            if not row[col].strip():
-                problems.append(Problem(shown, line, col, "empty required cell"))
-        pid = row["place_id"].strip()
-        if pid in seen:
-            problems.append(
-                Problem(
-                    shown, line, "place_id", f"duplicate id {pid!r} (first at line {seen[pid]})"
-                )
-            )
-        seen.setdefault(pid, line)
-        if row["kind"] and row["kind"] not in PLACE_KINDS:
-            problems.append(
-                Problem(
-                    shown,
-                    line,
-                    "kind",
-                    f"unknown kind {row['kind']!r} (expected one of {', '.join(PLACE_KINDS)})",
-                )
-            )
-        lat, err = parse_float(row["latitude"], -90, 90)
-        if err and row["latitude"]:
-            problems.append(Problem(shown, line, "latitude", err))
-        lon, err = parse_float(row["longitude"], -180, 180)
-        if err and row["longitude"]:
-            problems.append(Problem(shown, line, "longitude", err))
-        if lat is not None and lon is not None and row["country"]:
-            outside = distance_outside_km(lon, lat, row["country"])
-            allowed = _KIND_TOLERANCE_KM.get(row["kind"], _DEFAULT_TOLERANCE_KM)
-            if outside is None:
-                problems.append(
-                    Problem(
-                        shown, line, "country", f"country {row['country']!r} is not in the basemap"
-                    )
-                )
-            elif outside > allowed:
-                problems.append(
-                    Problem(
-                        shown,
-                        line,
-                        "latitude",
-                        f"({lat:g}, {lon:g}) lies {outside:,.0f} km outside {row['country']}",
-                    )
-                )
-        lats.append(lat)
-        lons.append(lon)
+    checks = Checks(table, shown, _ORDER)
+    checks.required(PLACE_REQUIRED_CELLS)
+    checks.duplicates("place_id")
+    checks.vocabulary("kind", PLACE_KINDS)
+    lats = checks.parsed("latitude", lambda text: parse_float(text, -90, 90))
+    lons = checks.parsed("longitude", lambda text: parse_float(text, -180, 180))
+    located = np.flatnonzero(pd.notna(lats) & pd.notna(lons) & (table["country"] != "").to_numpy())
+    for i in located:
+        lat, lon, country = lats[i], lons[i], table["country"].iloc[i]
+        outside = distance_outside_km(lon, lat, country)
+        allowed = _KIND_TOLERANCE_KM.get(table["kind"].iloc[i], _DEFAULT_TOLERANCE_KM)
+        if outside is None:
+            checks.report(i, "country", "country", f"country {country!r} is not in the basemap")
+        elif outside > allowed:
+            message = f"({lat:g}, {lon:g}) lies {outside:,.0f} km outside {country}"
+            checks.report(i, "country", "latitude", message)
+    problems += checks.problems()
     if errors(problems):
         return None, problems
     frame = table.copy()
-    frame["latitude"] = lats
-    frame["longitude"] = lons
+    frame["latitude"] = lats.astype(float)
+    frame["longitude"] = lons.astype(float)
     frame["alt_names"] = frame["alt_names"].map(parse_list)
     places = gpd.GeoDataFrame(
         frame,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from shapely import wkt
 from shapely.errors import ShapelyError
@@ -18,44 +19,40 @@ from shapely.geometry.base import BaseGeometry
 
 from dashboard import GEODATA_DIR
 from dashboard.data.cells import parse_date, parse_int, parse_list
+from dashboard.data.checks import Checks
 from dashboard.data.tables import read_table
 from dashboard.geodesy import haversine_km
 from dashboard.problems import Problem, errors
 from dashboard.vague.areas import AREA_KINDS, honest_leg, place_area
-from dashboard.vocab import PRECISIONS, ROUTE_MODES, ROUTE_STATUSES
+from dashboard.vocab import (
+    PRECISIONS,
+    ROUTE_COLUMNS,
+    ROUTE_EXTRA_COLUMNS,
+    ROUTE_MODES,
+    ROUTE_REQUIRED_CELLS,
+    ROUTE_STATUSES,
+    UNKNOWN_END_VALUES,
+)
 
 ROUTES_PATH = GEODATA_DIR / "routes.csv"
-ROUTE_COLUMNS = [
-    "route_id",
-    "route_name",
+_ENDPOINT_TOLERANCE_KM = PRECISIONS[1].radius_km
+# The order of each row's problems (see data/checks.py).
+_ORDER = [
+    *(f"required:{c}" for c in ROUTE_REQUIRED_CELLS),
     "leg",
+    "duplicate",
     "from_place",
     "to_place",
     "mode",
     "status",
+    "approximate",
     "date_start",
     "date_end",
-    "date_text",
+    "window",
     "incident_ids",
-    "approximate",
-    "note",
+    "unknown_end",
     "geometry",
 ]
-# Optional: which end the source does not state although a place is named there ("from" for
-# an inferred origin). Ends at a country, province or border area are unknown anyway.
-ROUTE_EXTRA_COLUMNS = ["unknown_end"]
-UNKNOWN_END_VALUES = ("", "from", "to", "both")
-_REQUIRED = [
-    "route_id",
-    "route_name",
-    "leg",
-    "from_place",
-    "to_place",
-    "mode",
-    "status",
-    "approximate",
-]
-_ENDPOINT_TOLERANCE_KM = PRECISIONS[1].radius_km
 
 
 def check_routes(
@@ -73,105 +70,53 @@ def check_routes(
     table, problems = read_table(path, ROUTE_COLUMNS, ROUTE_EXTRA_COLUMNS)
     if table is None:
         return None, problems
+    checks = Checks(table, shown, _ORDER)
+    checks.required(ROUTE_REQUIRED_CELLS)
+    legs = checks.parsed("leg", lambda text: parse_int(text, 1, 99))
+    _check_repeated_legs(checks)
+    for col in ("from_place", "to_place"):
+        checks.known(col, places.index, lambda pid: f"unknown place {pid!r} (not in the gazetteer)")
+    checks.vocabulary("mode", ROUTE_MODES)
+    checks.vocabulary("status", ROUTE_STATUSES)
+    approximate = table["approximate"]
+    for i in np.flatnonzero(~approximate.isin(["true", "false", ""]).to_numpy()):
+        message = f"must be true or false, not {approximate.iloc[i]!r}"
+        checks.report(i, "approximate", "approximate", message)
+    starts = checks.parsed("date_start", parse_date)
+    ends = checks.parsed("date_end", parse_date)
+    for i in np.flatnonzero(checks.blank("date_start") != checks.blank("date_end")):
+        checks.report(i, "window", "date_end", "give both date_start and date_end, or neither")
+    for i in np.flatnonzero(pd.notna(starts) & pd.notna(ends)):
+        if ends[i] < starts[i]:
+            checks.report(i, "window", "date_end", f"{ends[i]} is before date_start {starts[i]}")
+    if incident_ids is not None:
+        for i in np.flatnonzero(~checks.blank("incident_ids")):
+            for iid in parse_list(table["incident_ids"].iloc[i]):
+                if iid not in incident_ids:
+                    message = f"unknown incident {iid!r}"
+                    checks.report(i, "incident_ids", "incident_ids", message, link_severity)
+    # Each leg's ends and line depend on its places: checked leg by leg.
     unknown_ends: list[str] = []
     geoms: list[LineString | None] = []
-    legs: list[int | None] = []
-    starts: list[pd.Timestamp] = []
-    ends: list[pd.Timestamp] = []
-    seen: dict[tuple[str, str], int] = {}
-    for line, row in table.iterrows():
-        for col in _REQUIRED:
-            if not row[col].strip():
-                problems.append(Problem(shown, line, col, "empty required cell"))
-        leg, err = parse_int(row["leg"], 1, 99) if row["leg"].strip() else (None, None)
-        if err:
-            problems.append(Problem(shown, line, "leg", err))
-        key = (row["route_id"], row["leg"])
-        if key in seen:
-            problems.append(
-                Problem(
-                    shown,
-                    line,
-                    "leg",
-                    f"leg {row['leg']} of {row['route_id']} appears twice (first at line {seen[key]})",
-                )
-            )
-        seen.setdefault(key, line)
-        for col in ("from_place", "to_place"):
-            if row[col] and row[col] not in places.index:
-                problems.append(
-                    Problem(shown, line, col, f"unknown place {row[col]!r} (not in the gazetteer)")
-                )
-        if row["mode"] and row["mode"] not in ROUTE_MODES:
-            problems.append(
-                Problem(
-                    shown,
-                    line,
-                    "mode",
-                    f"unknown mode {row['mode']!r} (expected one of {', '.join(ROUTE_MODES)})",
-                )
-            )
-        if row["status"] and row["status"] not in ROUTE_STATUSES:
-            problems.append(
-                Problem(
-                    shown,
-                    line,
-                    "status",
-                    f"unknown status {row['status']!r} (expected one of {', '.join(ROUTE_STATUSES)})",
-                )
-            )
-        if row["approximate"] not in ("true", "false", ""):
-            problems.append(
-                Problem(
-                    shown, line, "approximate", f"must be true or false, not {row['approximate']!r}"
-                )
-            )
-        dates = {}
-        for col in ("date_start", "date_end"):
-            if row[col].strip():
-                dates[col], err = parse_date(row[col])
-                if err:
-                    problems.append(Problem(shown, line, col, err))
-        if bool(row["date_start"].strip()) != bool(row["date_end"].strip()):
-            problems.append(
-                Problem(shown, line, "date_end", "give both date_start and date_end, or neither")
-            )
-        elif (
-            dates.get("date_start")
-            and dates.get("date_end")
-            and dates["date_end"] < dates["date_start"]
-        ):
-            problems.append(
-                Problem(
-                    shown,
-                    line,
-                    "date_end",
-                    f"{dates['date_end']} is before date_start {dates['date_start']}",
-                )
-            )
-        if incident_ids is not None:
-            for iid in parse_list(row["incident_ids"]):
-                if iid not in incident_ids:
-                    problems.append(
-                        Problem(
-                            shown, line, "incident_ids", f"unknown incident {iid!r}", link_severity
-                        )
-                    )
-        unknown = _unknown_end(shown, line, row, places, problems)
-        unknown_ends.append(unknown)
-        geom = _honest_geometry(shown, line, row, places, problems)
+    for i, (line, row) in enumerate(table.iterrows()):
+        found: list[Problem] = []
+        unknown_ends.append(_unknown_end(shown, line, row, places, found))
+        for problem in found:
+            checks.file(i, "unknown_end", problem)
+        found = []
+        geom = _honest_geometry(shown, line, row, places, found)
         if geom is None:
-            geom = _leg_geometry(shown, line, row, places, problems)
+            geom = _leg_geometry(shown, line, row, places, found)
+        for problem in found:
+            checks.file(i, "geometry", problem)
         geoms.append(geom)
-        legs.append(leg)
-        starts.append(pd.Timestamp(dates["date_start"]) if dates.get("date_start") else pd.NaT)
-        ends.append(pd.Timestamp(dates["date_end"]) if dates.get("date_end") else pd.NaT)
+    problems += checks.problems()
     if errors(problems):
         return None, problems
     frame = table.copy()
-    frame["leg"] = legs
-    frame["date_start"] = pd.to_datetime(pd.Series(starts, index=frame.index))
-    frame["date_end"] = pd.to_datetime(pd.Series(ends, index=frame.index))
+    frame["leg"] = list(legs)
+    frame["date_start"] = pd.to_datetime(pd.Series(starts, index=frame.index, dtype=object))
+    frame["date_end"] = pd.to_datetime(pd.Series(ends, index=frame.index, dtype=object))
     frame["incident_ids"] = frame["incident_ids"].map(parse_list)
     frame["approximate"] = frame["approximate"].eq("true")
     frame["unknown_end"] = unknown_ends
@@ -179,6 +124,21 @@ def check_routes(
     routes = gpd.GeoDataFrame(frame, geometry=geoms, crs="EPSG:4326")
     routes["line"] = routes.index
     return routes.sort_values(["route_id", "leg"]).reset_index(drop=True), problems
+
+
+def _check_repeated_legs(checks: Checks) -> None:
+    """A leg number given twice for one route, naming the line where it first appears."""
+    table = checks.table
+    keys = list(zip(table["route_id"], table["leg"], strict=True))
+    repeated = table.duplicated(["route_id", "leg"], keep="first").to_numpy()
+    first: dict[tuple[str, str], int] = {}
+    for i, key in enumerate(keys):
+        if key not in first:
+            first[key] = int(checks.lines[i])
+        elif repeated[i]:
+            route_id, leg = key
+            message = f"leg {leg} of {route_id} appears twice (first at line {first[key]})"
+            checks.report(i, "duplicate", "leg", message)
 
 
 def _is_area(place_id: str, places: gpd.GeoDataFrame) -> bool:

@@ -10,15 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from dashboard import GEODATA_DIR
 from dashboard.data.cells import parse_int
+from dashboard.data.checks import Checks
 from dashboard.data.tables import read_table
 from dashboard.problems import Problem, errors
+from dashboard.vocab import STORY_COLUMNS
 
 STORIES_PATH = GEODATA_DIR / "stories.csv"
-STORY_COLUMNS = ["story_id", "step", "incident_id", "route_id", "leg", "title", "intro"]
+# The order of each row's problems (see data/checks.py).
+_ORDER = ["step", "incident_id", "leg", "title"]
 
 
 @dataclass(frozen=True)
@@ -46,43 +50,39 @@ def check_stories(
     table, problems = read_table(path, STORY_COLUMNS)
     if table is None:
         return {}, problems
+    checks = Checks(table, shown, _ORDER)
+    steps = checks.parsed("step", lambda text: parse_int(text, 1, 999), np.ones(len(table), bool))
+    numbered = pd.notna(steps)  # a row without a step number is reported for that alone
+    unknown = numbered & ~table["incident_id"].isin(list(incident_ids)).to_numpy()
+    for i in np.flatnonzero(unknown):
+        iid = table["incident_id"].iloc[i]
+        checks.report(i, "incident_id", "incident_id", f"unknown incident {iid!r}")
+    with_leg = np.flatnonzero(numbered & ~checks.blank("route_id"))
+    for i in with_leg:
+        route_id, leg_text = table["route_id"].iloc[i], table["leg"].iloc[i]
+        leg, err = parse_int(leg_text, 1, 99)
+        if err or (route_id, leg) not in route_legs:
+            checks.report(i, "leg", "leg", f"unknown route leg {route_id} {leg_text!r}")
     rows: dict[str, list[tuple[int, int, pd.Series]]] = {}
-    for line, row in table.iterrows():
-        step, err = parse_int(row["step"], 1, 999)
-        if err:
-            problems.append(Problem(shown, line, "step", err))
-            continue
-        if row["incident_id"] not in incident_ids:
-            problems.append(
-                Problem(shown, line, "incident_id", f"unknown incident {row['incident_id']!r}")
-            )
-        if row["route_id"]:
-            leg, err = parse_int(row["leg"], 1, 99)
-            if err or (row["route_id"], leg) not in route_legs:
-                problems.append(
-                    Problem(
-                        shown, line, "leg", f"unknown route leg {row['route_id']} {row['leg']!r}"
-                    )
-                )
-        rows.setdefault(row["story_id"], []).append((step, line, row))
-    stories: dict[str, Story] = {}
-    for story_id, items in rows.items():
+    for i in np.flatnonzero(numbered):
+        row = table.iloc[i]
+        rows.setdefault(row["story_id"], []).append((steps[i], int(checks.lines[i]), row))
+    for items in rows.values():
         items.sort(key=lambda t: t[0])
         first_line, first = items[0][1], items[0][2]
         if not first["title"].strip():
-            problems.append(
-                Problem(
-                    shown,
-                    first_line,
-                    "title",
-                    f"story {story_id!r} needs a title on its first step",
-                )
-            )
-        steps = tuple(
+            i = int(np.flatnonzero(checks.lines == first_line)[0])
+            message = f"story {first['story_id']!r} needs a title on its first step"
+            checks.report(i, "title", "title", message)
+    problems += checks.problems()
+    stories: dict[str, Story] = {}
+    for story_id, items in rows.items():
+        first = items[0][2]
+        steps_of = tuple(
             Step(r["incident_id"], r["route_id"] or None, int(r["leg"]) if r["route_id"] else None)
             for _, _, r in items
         )
-        stories[story_id] = Story(story_id, first["title"], first["intro"], steps)
+        stories[story_id] = Story(story_id, first["title"], first["intro"], steps_of)
     if errors(problems):
         return {}, problems
     return stories, problems

@@ -339,8 +339,8 @@ def validate_rows(rows: list[ImportRow], store) -> list[Problem]:
     if not rows:
         return []
     from dashboard.data.places import load_places
-    from dashboard.data.routes import ROUTE_COLUMNS
     from dashboard.data.tables import read_table
+    from dashboard.vocab import ROUTE_COLUMNS
 
     places_path, routes_path = _data_paths(store)
     places = load_places(places_path)

@@ -571,8 +571,7 @@ def _full(row: dict[str, str] | None, table: str) -> dict[str, str] | None:
     """A row from the history with its empty cells back, in the table's column order."""
     if row is None:
         return None
-    from dashboard.data.places import PLACE_COLUMNS
-    from dashboard.data.routes import ROUTE_COLUMNS
+    from dashboard.vocab import PLACE_COLUMNS, ROUTE_COLUMNS
 
     columns = {
         "incidents": INCIDENT_COLUMNS + INCIDENT_EXTRA_COLUMNS,

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import json
 
-from dashboard.data.places import PLACE_COLUMNS
-from dashboard.data.routes import ROUTE_COLUMNS
 from dashboard.problems import Problem
 from dashboard.store.base import KEY_COLUMNS, Change, Rejected
-from dashboard.vocab import INCIDENT_COLUMNS, INCIDENT_EXTRA_COLUMNS
+from dashboard.vocab import INCIDENT_COLUMNS, INCIDENT_EXTRA_COLUMNS, PLACE_COLUMNS, ROUTE_COLUMNS
 
 # Every column each table keeps as cell text, in the default file order.
 COLUMNS: dict[str, list[str]] = {
