@@ -30,6 +30,7 @@ class Checks:
         self.lines = table.index.to_numpy()
         self._rank = {check: i for i, check in enumerate(order)}
         self._found: list[tuple[int, int, Problem]] = []
+        self._blank: dict[str, np.ndarray] = {}
 
     def report(
         self, i: int, check: str, column: str, message: str, severity: str = "error"
@@ -48,8 +49,10 @@ class Checks:
         return [p for _, _, p in sorted(self._found, key=lambda item: item[:2])]
 
     def blank(self, column: str) -> np.ndarray:
-        """Which cells of ``column`` are empty or spaces only."""
-        return is_blank(self.table[column])
+        """Which cells of ``column`` are empty or spaces only (worked out once per column)."""
+        if column not in self._blank:
+            self._blank[column] = is_blank(self.table[column])
+        return self._blank[column]
 
     def required(self, columns: Iterable[str]) -> None:
         """ "empty required cell" for each empty cell of ``columns`` (check "required:COL")."""

@@ -17,7 +17,7 @@ import shapely
 from dashboard.data.basemap import country_shape, distance_outside_km
 from dashboard.data.cells import parse_date, parse_float, parse_int, parse_url
 from dashboard.data.checks import Checks
-from dashboard.data.tables import is_blank, read_table, stripped
+from dashboard.data.tables import read_table, stripped
 from dashboard.problems import Problem, errors
 from dashboard.vocab import (
     CATEGORIES,
@@ -111,7 +111,7 @@ def check_incident_table(
     report = checks.report
     raw = {c: table[c] for c in table.columns}
     blank = {
-        c: is_blank(raw[c])
+        c: checks.blank(c)
         for c in {*INCIDENT_REQUIRED_CELLS, "date_start", "date_end", "source_date", "date_note"}
         | {"people_count", "source_url", "place_id", "route_id"}
     }
