@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.measure import parse_sizes, progress
+from benchmarks.measure import checked_sizes, progress
 from benchmarks.synthetic import Synthetic, write_synthetic
 
 FINDER_TARGET_S = 0.05
@@ -172,13 +172,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_command(args: argparse.Namespace) -> int:
     """Only the place finder and saving figures, at the largest size."""
-    try:
-        sizes = parse_sizes(args.sizes)
-    except ValueError:
-        print(f"error: --sizes must be whole numbers, e.g. 1000,10000 (got {args.sizes!r})")
-        return 2
-    if not sizes or sizes[0] < 1:
-        print("error: give at least one size of 1 or more")
+    sizes = checked_sizes(args.sizes)
+    if sizes is None:
         return 2
     folder = Path(tempfile.mkdtemp(prefix="dashboard-bench-"))
     report: dict = {

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from benchmarks import editing, importing
 from benchmarks.browser import measure_browser
-from benchmarks.measure import parse_sizes, progress, run_worker
+from benchmarks.measure import checked_sizes, progress, run_worker
 from benchmarks.report import TARGETS, checks, format_report
 from benchmarks.synthetic import BENCH_CATEGORY, BENCH_WINDOW, Synthetic, write_synthetic
 
@@ -57,13 +57,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Every figure at every size, the table with the targets, and the JSON file if asked."""
-    try:
-        sizes = parse_sizes(args.sizes)
-    except ValueError:
-        print(f"error: --sizes must be whole numbers, e.g. 1000,10000 (got {args.sizes!r})")
-        return 2
-    if not sizes or sizes[0] < 1:
-        print("error: give at least one size of 1 or more")
+    sizes = checked_sizes(args.sizes)
+    if sizes is None:
         return 2
     folder = Path(tempfile.mkdtemp(prefix="dashboard-bench-"))
     report: dict = {

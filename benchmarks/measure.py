@@ -87,6 +87,19 @@ def parse_sizes(text: str) -> list[int]:
     return sorted({int(s.replace("_", "")) for s in text.split(",") if s.strip()})
 
 
+def checked_sizes(text: str) -> list[int] | None:
+    """``parse_sizes``, or None after printing why the sizes cannot be used (exit 2)."""
+    try:
+        sizes = parse_sizes(text)
+    except ValueError:
+        print(f"error: --sizes must be whole numbers, e.g. 1000,10000 (got {text!r})")
+        return None
+    if not sizes or sizes[0] < 1:
+        print("error: give at least one size of 1 or more")
+        return None
+    return sizes
+
+
 def progress(message: str) -> None:
     """One line on stderr, so the report on stdout stays clean."""
     print(f"… {message}", file=sys.stderr, flush=True)
