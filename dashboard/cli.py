@@ -17,6 +17,7 @@ from dashboard.data.cells import parse_date
 from dashboard.data.dataset import check_dataset
 from dashboard.data.places import PLACES_PATH
 from dashboard.data.routes import ROUTES_PATH
+from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from dashboard.problems import errors
 from dashboard.summary import TITLE, summary_lines, totals_line
 from dashboard.vocab import EXPORT_ASPECTS, EXPORT_FORMATS
@@ -114,7 +115,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     legs = routes_for(dataset.routes, shown)
     subtitle = view_subtitle(filters, span, shown, len(incidents), legs)
     spec = SnapshotSpec(
-        title=args.title, subtitle=subtitle, aspect=args.aspect, width_px=args.width, dpi=args.dpi
+        title=args.title,
+        subtitle=subtitle,
+        aspect=args.aspect,
+        width_px=args.width,
+        dpi=args.dpi,
+        lang=args.lang,
     )
     try:
         data = render(args.format, shown, legs, dataset.places, spec, sheet=args.sheet)
@@ -157,6 +163,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--dpi", type=int, default=200)
     export.add_argument(
         "--sheet", action="store_true", help="with --format pdf: one-page briefing sheet"
+    )
+    export.add_argument(
+        "--lang",
+        default=DEFAULT_LANGUAGE,
+        choices=list(LANGUAGES),
+        help="language of the export's title, legend and captions (default en)",
     )
     export.add_argument("--force", action="store_true", help="overwrite an existing file")
     export.set_defaults(func=cmd_export)

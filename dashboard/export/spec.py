@@ -33,6 +33,7 @@ class SnapshotSpec:
     width_px: int = 2400
     dpi: int = 200
     extent: tuple[float, float, float, float] | None = None  # lon_min, lat_min, lon_max, lat_max
+    lang: str = "en"  # the language of every word the export adds (dashboard.i18n.LANGUAGES)
 
 
 def public_columns(frame: pd.DataFrame) -> list[str]:
