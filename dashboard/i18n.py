@@ -65,6 +65,12 @@ def _translations(lang: str) -> NullTranslations:
     return Translations(compiled, domain=DOMAIN)
 
 
+@cache
+def _formats_locale(lang: str) -> Locale:
+    """The Babel locale for a language's dates and numbers, parsed once (British English)."""
+    return Locale.parse(_FORMATS_LOCALE.get(lang, lang))
+
+
 @dataclass(frozen=True)
 class Translator:
     """One language's words, numbers and dates; pass it down, never a global."""
@@ -74,7 +80,7 @@ class Translator:
     @property
     def locale(self) -> Locale:
         """The Babel locale for dates and numbers (British English for English)."""
-        return Locale.parse(_FORMATS_LOCALE.get(self.lang, self.lang))
+        return _formats_locale(self.lang)
 
     def gettext(self, message: str, **values: object) -> str:
         """The message in this language, with `{name}` placeholders filled in."""
