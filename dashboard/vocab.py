@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dashboard.i18n import N_
+
 
 @dataclass(frozen=True)
 class Category:
@@ -43,56 +45,60 @@ SHAPES: dict[str, Shape] = {
 _CATEGORY_LIST = [
     Category(
         "lure",
-        "Lure / entrapment",
+        N_("Lure / entrapment"),
         "#AA4499",
         "diamond",
-        "Officials coax an escapee back or set a trap.",
+        N_("Officials coax an escapee back or set a trap."),
     ),
     Category(
         "crossing",
-        "Border crossing",
+        N_("Border crossing"),
         "#88CCEE",
         "triangle_up",
-        "Someone crosses a border, in either direction.",
+        N_("Someone crosses a border, in either direction."),
     ),
     Category(
         "checkpoint",
-        "Checkpoint stop",
+        N_("Checkpoint stop"),
         "#DDCC77",
         "square",
-        "Travellers stopped and questioned at a checkpoint.",
+        N_("Travellers stopped and questioned at a checkpoint."),
     ),
     Category(
-        "arrest", "Arrest / detention", "#CC6677", "circle", "People arrested, detained or held."
+        "arrest",
+        N_("Arrest / detention"),
+        "#CC6677",
+        "circle",
+        N_("People arrested, detained or held."),
     ),
     Category(
         "extortion",
-        "Extortion / seizure",
+        N_("Extortion / seizure"),
         "#999933",
         "pentagon",
-        "Bribes demanded, money or property taken.",
+        N_("Bribes demanded, money or property taken."),
     ),
     Category(
         "deportation",
-        "Deportation / transfer",
+        N_("Deportation / transfer"),
         "#332288",
         "triangle_down",
-        "People sent from one country or place to another by authorities.",
+        N_("People sent from one country or place to another by authorities."),
     ),
     Category(
         "repatriation",
-        "Repatriation to North Korea",
+        N_("Repatriation to North Korea"),
         "#882255",
         "cross",
-        "People returned to North Korea.",
+        N_("People returned to North Korea."),
     ),
-    Category("release", "Release", "#117733", "hexagon", "People let go after detention."),
+    Category("release", N_("Release"), "#117733", "hexagon", N_("People let go after detention.")),
     Category(
         "diplomacy",
-        "Diplomatic appeal",
+        N_("Diplomatic appeal"),
         "#44AA99",
         "star",
-        "Governments ask, refuse or negotiate over escapees.",
+        N_("Governments ask, refuse or negotiate over escapees."),
     ),
 ]
 CATEGORIES: dict[str, Category] = {c.key: c for c in _CATEGORY_LIST}
@@ -106,16 +112,16 @@ class Precision:
 
 
 PRECISIONS: dict[int, Precision] = {
-    1: Precision(1, "Named town or site", 5),
-    2: Precision(2, "Near a town, or within a district or county", 25),
-    3: Precision(3, "Province, region or border area only", 120),
-    4: Precision(4, "Country only", 400),
+    1: Precision(1, N_("Named town or site"), 5),
+    2: Precision(2, N_("Near a town, or within a district or county"), 25),
+    3: Precision(3, N_("Province, region or border area only"), 120),
+    4: Precision(4, N_("Country only"), 400),
 }
 
 CONFIDENCE: dict[str, str] = {
-    "confirmed": "Confirmed by an official or named party in the source",
-    "reported": "Reported by the source",
-    "unconfirmed": "Unconfirmed: the source itself doubts or disputes it",
+    "confirmed": N_("Confirmed by an official or named party in the source"),
+    "reported": N_("Reported by the source"),
+    "unconfirmed": N_("Unconfirmed: the source itself doubts or disputes it"),
 }
 
 
@@ -130,29 +136,29 @@ class RouteStatus:
 ROUTE_STATUSES: dict[str, RouteStatus] = {
     s.key: s
     for s in [
-        RouteStatus("completed", "Completed", "#222222", None),
-        RouteStatus("intercepted", "Intercepted (ends at the stop mark)", "#CC3311", None),
-        RouteStatus("intended", "Intended", "#0077BB", "10 8"),
-        RouteStatus("alleged", "Alleged / unconfirmed", "#EE7733", "2 8"),
+        RouteStatus("completed", N_("Completed"), "#222222", None),
+        RouteStatus("intercepted", N_("Intercepted (ends at the stop mark)"), "#CC3311", None),
+        RouteStatus("intended", N_("Intended"), "#0077BB", "10 8"),
+        RouteStatus("alleged", N_("Alleged / unconfirmed"), "#EE7733", "2 8"),
     ]
 }
 
 ROUTE_MODES: dict[str, str] = {
-    "road": "Road",
-    "flight": "Flight",
-    "river_crossing": "River crossing",
-    "on_foot": "On foot",
-    "unknown": "Not stated",
+    "road": N_("Road"),
+    "flight": N_("Flight"),
+    "river_crossing": N_("River crossing"),
+    "on_foot": N_("On foot"),
+    "unknown": N_("Not stated"),
 }
 
 PLACE_KINDS: dict[str, str] = {
-    "city": "City",
-    "town": "Town",
-    "district": "District",
-    "county": "County",
-    "province": "Province",
-    "border_area": "Border area",
-    "country": "Country",
+    "city": N_("City"),
+    "town": N_("Town"),
+    "district": N_("District"),
+    "county": N_("County"),
+    "province": N_("Province"),
+    "border_area": N_("Border area"),
+    "country": N_("Country"),
 }
 
 # Each data file's schema, declared once: the columns it must carry (in the file's order),
@@ -263,15 +269,15 @@ STORY_COLUMNS: list[str] = ["story_id", "step", "incident_id", "route_id", "leg"
 # Actor groups for filtering: the actors cell is free text, so each group lists the
 # phrases that put an incident in it (case-insensitive). Unmatched text is "Other".
 ACTOR_GROUPS: dict[str, tuple[str, ...]] = {
-    "North Korea: Ministry of State Security (MSS)": ("ministry of state security", "(mss)"),
-    "North Korea: Ministry of People's Safety (MPS)": ("ministry of people's safety", "(mps)"),
-    "North Korea: other authorities": ("north korean authorities", "air koryo"),
-    "China: authorities": ("chinese authorities",),
-    "Laos: authorities": ("lao authorities", "lao government"),
-    "Mongolia: border authority": ("border protection",),
-    "South Korea: government": ("south korean government",),
+    N_("North Korea: Ministry of State Security (MSS)"): ("ministry of state security", "(mss)"),
+    N_("North Korea: Ministry of People's Safety (MPS)"): ("ministry of people's safety", "(mps)"),
+    N_("North Korea: other authorities"): ("north korean authorities", "air koryo"),
+    N_("China: authorities"): ("chinese authorities",),
+    N_("Laos: authorities"): ("lao authorities", "lao government"),
+    N_("Mongolia: border authority"): ("border protection",),
+    N_("South Korea: government"): ("south korean government",),
 }
-OTHER_ACTOR = "Other or not stated"
+OTHER_ACTOR = N_("Other or not stated")
 
 # Map and snapshot palette (the live map, the HTML export and the static exports share it).
 SEA = "#dbe6ef"
