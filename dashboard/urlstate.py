@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dashboard.filters import Filters
+from dashboard.i18n import DEFAULT_LANGUAGE, language_or_default
 from dashboard.vocab import CATEGORIES, CONFIDENCE
 
 DEFAULT_VIEW: tuple[tuple[float, float], int] = ((36.0, 114.0), 4)
@@ -29,6 +30,7 @@ class ViewState:
     briefing: bool = False
     story: str | None = None
     step: int = 0
+    lang: str = DEFAULT_LANGUAGE  # the interface's language (``dashboard.i18n.LANGUAGES``)
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -80,6 +82,7 @@ def parse_state(params: dict[str, str], span: tuple[dt.date, dt.date]) -> ViewSt
         briefing=params.get("brief") == "1",
         story=params.get("story") or None,
         step=int(step) if step is not None else 0,
+        lang=language_or_default(params.get("lang")),
     )
 
 
@@ -117,6 +120,8 @@ def state_params(state: ViewState, span: tuple[dt.date, dt.date]) -> dict[str, s
         out["story"] = state.story
     if state.step:
         out["step"] = str(state.step)
+    if state.lang != DEFAULT_LANGUAGE:
+        out["lang"] = state.lang
     return out
 
 
@@ -140,8 +145,8 @@ def widget_values(
     state: ViewState, span: tuple[dt.date, dt.date], basemaps: Collection[str]
 ) -> dict[str, Any]:
     """Every widget's value (by widget key) for a view read from a link: the filters, the
-    basemap (``offline`` when the link names none of ``basemaps``), selection, map view and
-    briefing."""
+    basemap (``offline`` when the link names none of ``basemaps``), selection, map view,
+    briefing and language."""
     return {
         **filter_widget_values(state.filters, span),
         "basemap": state.basemap if state.basemap in basemaps else "offline",
@@ -150,6 +155,7 @@ def widget_values(
         "briefing": state.briefing,
         "story": state.story or "",
         "step": state.step,
+        "lang": state.lang,
     }
 
 
@@ -181,4 +187,5 @@ def view_from_widgets(values: Mapping[str, Any], filters: Filters) -> ViewState:
         briefing=values["briefing"],
         story=values.get("story") or None,
         step=values.get("step") or 0,
+        lang=language_or_default(values.get("lang")),
     )

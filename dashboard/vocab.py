@@ -123,6 +123,12 @@ CONFIDENCE: dict[str, str] = {
     "reported": N_("Reported by the source"),
     "unconfirmed": N_("Unconfirmed: the source itself doubts or disputes it"),
 }
+# Each confidence level's short name, where a list offers them (the filter, the editor).
+CONFIDENCE_NAMES: dict[str, str] = {
+    "confirmed": N_("confirmed"),
+    "reported": N_("reported"),
+    "unconfirmed": N_("unconfirmed"),
+}
 
 
 @dataclass(frozen=True)

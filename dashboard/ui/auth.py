@@ -20,6 +20,8 @@ import streamlit as st
 
 from dashboard.accounts import authenticate, editors
 from dashboard.htmlsafe import esc
+from dashboard.i18n import N_
+from dashboard.ui.session import current_translator
 from dashboard.vocab import INTERNAL_COLUMNS
 
 EDITOR_KEY = "_editor"
@@ -52,11 +54,18 @@ def can_edit() -> bool:
     return current_editor() is not None
 
 
-def require_editor(what: str = "change the data") -> str | None:
-    """The editor's name, or None after telling a viewer that saving needs signing in."""
+def require_editor(what: str = N_("change the data")) -> str | None:
+    """The editor's name, or None after telling a viewer that saving needs signing in
+    (``what`` is marked with ``N_`` where declared)."""
     name = current_editor()
     if name is None:
-        st.info(f"Sign in as an editor (in the sidebar) to {what}. Viewing needs no account.")
+        t = current_translator()
+        st.info(
+            t.gettext(
+                "Sign in as an editor (in the sidebar) to {what}. Viewing needs no account.",
+                what=t.gettext(what),
+            )
+        )
     return name
 
 
@@ -67,26 +76,27 @@ def sign_out() -> None:
 def sign_in_panel() -> str | None:
     """The sidebar's editor sign-in (or who is signed in, with Sign out). Returns the
     editor's name or None. Shows nothing when no editor accounts are configured."""
+    t = current_translator()
     accounts = editor_accounts()
     name = current_editor()
     if name is not None:
-        st.caption(f"Signed in as {name} (editor)")
-        if st.button("Sign out", key="auth_sign_out"):
+        st.caption(t.gettext("Signed in as {name} (editor)", name=name))
+        if st.button(t.gettext("Sign out"), key="auth_sign_out"):
             sign_out()
             st.rerun()
         return name
     if not accounts:
         return None
-    with st.expander("Editor sign-in"):
+    with st.expander(t.gettext("Editor sign-in")):
         fails, since = st.session_state.get(_FAILS_KEY, (0, 0.0))
         wait = PAUSE_SECONDS - (time.monotonic() - since)
         if fails >= MAX_FAILURES and wait > 0:
-            st.warning(f"Too many failed attempts: try again in {wait:.0f} s.")
+            st.warning(t.gettext("Too many failed attempts: try again in {s} s.", s=f"{wait:.0f}"))
             return None
         with st.form("auth_sign_in", clear_on_submit=False):
-            user = st.text_input("Editor name", key="auth_name")
-            password = st.text_input("Password", type="password", key="auth_password")
-            submitted = st.form_submit_button("Sign in")
+            user = st.text_input(t.gettext("Editor name"), key="auth_name")
+            password = st.text_input(t.gettext("Password"), type="password", key="auth_password")
+            submitted = st.form_submit_button(t.gettext("Sign in"))
         if submitted:
             if authenticate(accounts, user.strip(), password):
                 st.session_state[EDITOR_KEY] = user.strip()
@@ -95,9 +105,11 @@ def sign_in_panel() -> str | None:
                 st.rerun()
             fails = (0 if fails >= MAX_FAILURES else fails) + 1
             st.session_state[_FAILS_KEY] = (fails, time.monotonic())
-            st.error("Wrong editor name or password.")
+            st.error(t.gettext("Wrong editor name or password."))
             if fails >= MAX_FAILURES:
-                st.warning(f"Too many failed attempts: try again in {PAUSE_SECONDS} s.")
+                st.warning(
+                    t.gettext("Too many failed attempts: try again in {s} s.", s=PAUSE_SECONDS)
+                )
     return None
 
 
@@ -122,7 +134,9 @@ def internal_notes(row: pd.Series | dict) -> None:
         return
     notes = str(row.get("internal_notes", "") or "").strip()
     if notes:
+        t = current_translator()
         st.markdown(
-            f"<div class='internal-notes'><b>Internal notes</b> (editors only): {esc(notes)}</div>",
+            f"<div class='internal-notes'><b>{esc(t.gettext('Internal notes'))}</b> "
+            f"{esc(t.gettext('(editors only):'))} {esc(notes)}</div>",
             unsafe_allow_html=True,
         )

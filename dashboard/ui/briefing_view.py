@@ -15,12 +15,13 @@ from dashboard.data.dataset import Dataset
 from dashboard.data.stories import STORIES_PATH, Story, check_stories
 from dashboard.filters import Filters
 from dashboard.htmlsafe import esc
+from dashboard.i18n import Translator
 from dashboard.map.popups import citation_html
 from dashboard.map.symbols import marker_svg
 from dashboard.map.view import PRESENTATION_MAX_ZOOM
 from dashboard.summary import date_window_text
 from dashboard.ui.map_panel import show_map
-from dashboard.ui.session import Span, file_stamp
+from dashboard.ui.session import Span, current_translator, file_stamp
 from dashboard.ui.styles import script_tag, style_tag
 from dashboard.vocab import CATEGORIES, PRECISIONS
 
@@ -46,6 +47,7 @@ def briefing_view(
 ) -> None:
     """The briefing page: the head with its buttons, then the step's map and card."""
     st.html(style_tag("briefing.css"))
+    t = current_translator()
     story = load_stories(dataset).get(st.session_state.get("story") or "")
     plan = briefing_plan(story, dataset.incidents, dataset.routes, shown, legs, f, span)
     n = len(plan.steps)
@@ -53,28 +55,35 @@ def briefing_view(
     st.session_state["step"] = i
     head, b1, b2, b3 = st.columns([6, 1.1, 1.1, 1.2], vertical_alignment="bottom")
     head.html(
-        f"<div class='brief-title'><span class='where-in'>Step {i + 1 if n else 0} of {n}</span>"
+        "<div class='brief-title'><span class='where-in'>"
+        + esc(t.gettext("Step {i} of {n}", i=t.number(i + 1 if n else 0), n=t.number(n)))
+        + "</span>"
         f"<h1>{esc(plan.title)}</h1><p class='what'>{esc(plan.intro)}</p></div>"
     )
     b1.button(
-        "◀ Previous",
+        t.gettext("◀ Previous"),
+        key="brief_previous",
         disabled=i == 0 or n == 0,
         width="stretch",
         on_click=lambda: st.session_state.update(step=i - 1),
     )
     b2.button(
-        "Next ▶",
+        t.gettext("Next ▶"),
+        key="brief_next",
         disabled=i >= n - 1,
         width="stretch",
         type="primary",
         on_click=lambda: st.session_state.update(step=i + 1),
     )
     b3.button(
-        "Exit briefing", width="stretch", on_click=lambda: st.session_state.update(briefing=False)
+        t.gettext("Exit briefing"),
+        key="brief_exit",
+        width="stretch",
+        on_click=lambda: st.session_state.update(briefing=False),
     )
     components.html(script_tag("keys.js"), height=0)
     if n == 0:
-        st.info("Nothing to present: no incidents match the current filters.")
+        st.info(t.gettext("Nothing to present: no incidents match the current filters."))
         return
     step = plan.steps[i]
     row = dataset.incidents[dataset.incidents["incident_id"] == step.incident_id].iloc[0]
@@ -99,28 +108,37 @@ def briefing_view(
             returned=[],
         )
     with card_col:
-        st.html(brief_card_html(row))
+        st.html(brief_card_html(row, t))
         st.html(
-            "<p class='brief-hint'>Keys: <kbd>→</kbd> next, <kbd>←</kbd> previous, "
-            "<kbd>Esc</kbd> leave briefing.</p>"
+            "<p class='brief-hint'>"
+            + t.gettext(
+                "Keys: {right} next, {left} previous, {esc} leave briefing.",
+                right="<kbd>→</kbd>",
+                left="<kbd>←</kbd>",
+                esc="<kbd>Esc</kbd>",
+            )
+            + "</p>"
         )
 
 
-def brief_card_html(row: pd.Series) -> str:
-    """The step's incident in large type: category, date, place, summary and citation."""
+def brief_card_html(row: pd.Series, t: Translator | None = None) -> str:
+    """The step's incident in large type: category, date, place, summary and citation (the
+    summary, place and date as the source gave them; the words around them in ``t``'s
+    language)."""
+    t = t or current_translator()
     cat = CATEGORIES[row["category"]]
     precision = PRECISIONS[int(row["geo_precision"])]
-    approx = " (approximate)" if precision.level >= 2 else ""
+    approx = " " + t.gettext("(approximate)") if precision.level >= 2 else ""
     unconfirmed = (
-        "<span class='unconfirmed'>Unconfirmed</span> "
+        f"<span class='unconfirmed'>{esc(t.gettext('Unconfirmed'))}</span> "
         if row["confidence"] == "unconfirmed"
         else ""
     )
     return (
         f"<div class='brief-card' data-incident='{esc(row['incident_id'])}' style='--cat:{cat.colour}'>"
-        f"<div class='cat'>{marker_svg(row['category'], 18)} {esc(cat.label)} · {esc(row['incident_id'])}</div>"
+        f"<div class='cat'>{marker_svg(row['category'], 18)} {esc(t.gettext(cat.label))} · {esc(row['incident_id'])}</div>"
         f"<div class='when'>{unconfirmed}{esc(row['date_text'])}</div>"
-        f"<div class='place'>{esc(date_window_text(row))}<br>{esc(row['location'])}{approx}</div>"
+        f"<div class='place'>{esc(date_window_text(row))}<br>{esc(row['location'])}{esc(approx)}</div>"
         f"<div class='summary'>{esc(row['summary'])}</div>"
         f"<div class='cite'>{citation_html(row)}</div></div>"
     )

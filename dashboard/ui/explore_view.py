@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard.data.dataset import Dataset
 from dashboard.filters import Filters
 from dashboard.htmlsafe import esc
+from dashboard.i18n import N_, Translator
 from dashboard.map.click import CLICK_FIELD
 from dashboard.map.popups import incident_popup_html
 from dashboard.summary import TITLE, about_line, count_line, describe
@@ -16,25 +17,26 @@ from dashboard.timeline import timeline_chart
 from dashboard.ui import auth
 from dashboard.ui.export_menu import export_menu
 from dashboard.ui.map_panel import selection_from_widgets, show_map, view_request
-from dashboard.ui.session import Span
+from dashboard.ui.session import Span, current_translator
 from dashboard.ui.styles import style_tag
-from dashboard.vocab import CATEGORIES, OTHER_ACTOR
+from dashboard.vocab import CATEGORIES, CONFIDENCE_NAMES, OTHER_ACTOR
 
 TABLE_COLUMNS = {
-    "incident_id": "ID",
-    "date_text": "Date (source's words)",
-    "category": "Category",
-    "location": "Place",
-    "source_outlet": "Source",
-    "confidence": "Confidence",
-    "actors": "Actors",
-    "country": "Country",
+    "incident_id": N_("ID"),
+    "date_text": N_("Date (source's words)"),
+    "category": N_("Category"),
+    "location": N_("Place"),
+    "source_outlet": N_("Source"),
+    "confidence": N_("Confidence"),
+    "actors": N_("Actors"),
+    "country": N_("Country"),
 }
 
 
 def explore_view(dataset: Dataset, shown, legs, f: Filters, span: Span) -> None:
     """The whole explore page, top to bottom."""
     st.html(style_tag("explore.css"))
+    t = current_translator()
     st.html(
         f"<div class='page-head'><h1>{esc(TITLE)}</h1>"
         f"<p class='about-data'>{esc(about_line(dataset.incidents))}</p></div>"
@@ -53,7 +55,11 @@ def explore_view(dataset: Dataset, shown, legs, f: Filters, span: Span) -> None:
     map_col, panel_col = st.columns([2, 1])
     with map_col:
         if shown.empty:
-            st.info("No incidents match these filters. Widen the date window or clear a filter.")
+            st.info(
+                t.gettext(
+                    "No incidents match these filters. Widen the date window or clear a filter."
+                )
+            )
         result = show_map(
             "map",
             {
@@ -72,44 +78,60 @@ def explore_view(dataset: Dataset, shown, legs, f: Filters, span: Span) -> None:
             round(float(result["zoom"]), 2),
         )
     with panel_col:
-        st.subheader("Incident record")
-        record_panel(dataset, selected)
+        st.subheader(t.gettext("Incident record"))
+        record_panel(dataset, selected, t)
 
     chart = timeline_chart(dataset.incidents, shown, st.session_state["window"])
     if chart is not None:
         st.altair_chart(chart, width="stretch")
     if undated:
-        st.caption(f"{undated} shown incident(s) have no stated year and are not on the timeline.")
+        st.caption(
+            t.ngettext(
+                "{n} shown incident has no stated year and is not on the timeline.",
+                "{n} shown incidents have no stated year and are not on the timeline.",
+                undated,
+            )
+        )
 
-    incident_table(shown)
+    incident_table(shown, t)
 
 
-def record_panel(dataset: Dataset, incident_id: str | None) -> None:
+def record_panel(dataset: Dataset, incident_id: str | None, t: Translator) -> None:
     """The selected incident's sourced record, or how to select one."""
     if not incident_id:
         st.caption(
-            "Click an incident on the map, or choose a row in the table, to read its sourced "
-            "record here."
+            t.gettext(
+                "Click an incident on the map, or choose a row in the table, to read its "
+                "sourced record here."
+            )
         )
         return
     match = dataset.incidents[dataset.incidents["incident_id"] == incident_id]
     if match.empty:
-        st.caption("The selected incident is not in the current data.")
+        st.caption(t.gettext("The selected incident is not in the current data."))
         return
     st.html(f"<div class='record-panel'>{incident_popup_html(match.iloc[0])}</div>")
     auth.internal_notes(match.iloc[0])
-    st.button("Clear selection", on_click=lambda: st.session_state.update(selected=None))
+    st.button(
+        t.gettext("Clear selection"),
+        key="clear_selection",
+        on_click=lambda: st.session_state.update(selected=None),
+    )
 
 
-def incident_table(shown: pd.DataFrame) -> None:
-    """The filtered incidents as a table; choosing a row selects it (``map_panel``)."""
-    st.subheader("Filtered incidents")
+def incident_table(shown: pd.DataFrame, t: Translator) -> None:
+    """The filtered incidents as a table; choosing a row selects it (``map_panel``). The
+    headers, categories and confidence are in ``t``'s language; the data text is not."""
+    st.subheader(t.gettext("Filtered incidents"))
     table = pd.DataFrame(shown[list(TABLE_COLUMNS)])
-    table["category"] = table["category"].map(lambda k: CATEGORIES[k].label)
-    table["actors"] = table["actors"].replace("", OTHER_ACTOR)
+    table["category"] = table["category"].map(lambda k: t.gettext(CATEGORIES[k].label))
+    table["confidence"] = table["confidence"].map(
+        lambda k: t.gettext(CONFIDENCE_NAMES[k]) if k in CONFIDENCE_NAMES else k
+    )
+    table["actors"] = table["actors"].replace("", t.gettext(OTHER_ACTOR))
     st.session_state["_table_ids"] = list(table["incident_id"])
     st.dataframe(
-        table.rename(columns=TABLE_COLUMNS),
+        table.rename(columns={k: t.gettext(v) for k, v in TABLE_COLUMNS.items()}),
         hide_index=True,
         width="stretch",
         on_select="rerun",

@@ -15,15 +15,17 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from dashboard.i18n import N_, Translator
 from dashboard.importers.base import UnreadableFile
 from dashboard.importers.convert import detect_family
 from dashboard.importers.rows import MAP_TARGETS, OUR_COLUMNS
 from dashboard.importers.run import FORMATS, commit_import, file_kind, plan_import, read_tables
 from dashboard.problems import errors
+from dashboard.ui.session import current_translator
 from dashboard.vocab import CATEGORIES, CONFIDENCE, INCIDENT_REQUIRED_CELLS, PRECISIONS
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "ods", "geojson", "json", "kml", "kmz", "gpkg"]
-LEAVE_OUT = "(leave out)"
+LEAVE_OUT = N_("(leave out)")
 PREVIEW_ROWS = 50
 PROBLEM_ROWS = 500
 # Required fields the importer derives when nothing gives them (see convert.finish).
@@ -61,15 +63,16 @@ def _saved_upload(uploaded, key: str) -> Path:
     return Path(cache[digest])
 
 
-def _value_widget(field: str, key: str) -> str:
+def _value_widget(field: str, key: str, t: Translator) -> str:
     """A widget for one value given to every row; "" when the user has not chosen."""
-    label = f"{field} for every row"
+    label = t.gettext("{field} for every row", field=field)
+    choose = t.gettext("choose…")
     if field == "category":
         options = ["", *CATEGORIES]
         return st.selectbox(
             label,
             options,
-            format_func=lambda k: "choose…" if not k else f"{CATEGORIES[k].label} ({k})",
+            format_func=lambda k: choose if not k else f"{t.gettext(CATEGORIES[k].label)} ({k})",
             key=f"{key}-set-{field}",
         )
     if field == "confidence":
@@ -77,7 +80,7 @@ def _value_widget(field: str, key: str) -> str:
         return st.selectbox(
             label,
             options,
-            format_func=lambda k: "choose…" if not k else f"{k}: {CONFIDENCE[k]}",
+            format_func=lambda k: choose if not k else f"{k}: {t.gettext(CONFIDENCE[k])}",
             key=f"{key}-set-{field}",
         )
     if field == "geo_precision":
@@ -85,7 +88,9 @@ def _value_widget(field: str, key: str) -> str:
         return st.selectbox(
             label,
             options,
-            format_func=lambda k: "choose…" if not k else f"{k}: {PRECISIONS[int(k)].label}",
+            format_func=lambda k: (
+                choose if not k else f"{k}: {t.gettext(PRECISIONS[int(k)].label)}"
+            ),
             key=f"{key}-set-{field}",
         )
     return st.text_input(label, key=f"{key}-set-{field}").strip()
@@ -100,25 +105,30 @@ def import_panel(store, *, editing: bool | None = None, key: str = "importer") -
     """
     if editing is None:
         editing = editing_enabled()
-    st.subheader("Import incidents from a file")
+    t = current_translator()
+    st.subheader(t.gettext("Import incidents from a file"))
     if not editing:
         st.info(
-            "Importing changes the data, so it is available only when editing is switched on "
-            "(see the README)."
+            t.gettext(
+                "Importing changes the data, so it is available only when editing is switched "
+                "on (see the README)."
+            )
         )
         return None
     st.caption(
-        "Spreadsheets (CSV in any encoding, XLSX, ODS), ACLED and UCDP GED exports, GeoJSON, "
-        "KML/KMZ from Google My Maps and GeoPackage. Every row is either imported with its "
-        "source or listed with its problem; nothing is saved until you press Import."
+        t.gettext(
+            "Spreadsheets (CSV in any encoding, XLSX, ODS), ACLED and UCDP GED exports, "
+            "GeoJSON, KML/KMZ from Google My Maps and GeoPackage. Every row is either imported "
+            "with its source or listed with its problem; nothing is saved until you press Import."
+        )
     )
-    uploaded = st.file_uploader("File to import", type=UPLOAD_TYPES, key=f"{key}-file")
+    uploaded = st.file_uploader(t.gettext("File to import"), type=UPLOAD_TYPES, key=f"{key}-file")
     if uploaded is None:
         return None
     path = _saved_upload(uploaded, key)
     shown = uploaded.name
     left, right = st.columns(2)
-    fmt = left.selectbox("Format", FORMATS, key=f"{key}-format")
+    fmt = left.selectbox(t.gettext("Format"), FORMATS, key=f"{key}-format")
     layer = None
     kind = file_kind(path) if fmt in ("auto", "acled", "ucdp") else fmt
     if kind in ("xlsx", "ods"):
@@ -129,7 +139,7 @@ def import_panel(store, *, editing: bool | None = None, key: str = "importer") -
         except UnreadableFile:
             names = []
         if len(names) > 1:
-            layer = right.selectbox("Sheet", names, key=f"{key}-sheet")
+            layer = right.selectbox(t.gettext("Sheet"), names, key=f"{key}-sheet")
     elif kind in ("kml", "kmz", "gpkg"):
         import pyogrio
 
@@ -138,8 +148,13 @@ def import_panel(store, *, editing: bool | None = None, key: str = "importer") -
         except Exception:  # noqa: BLE001 - the reader reports it below
             names = []
         if len(names) > 1:
-            choice = right.selectbox("Layer", ["All layers", *names], key=f"{key}-layer")
-            layer = None if choice == "All layers" else choice
+            choice = right.selectbox(
+                t.gettext("Layer"),
+                [None, *names],
+                format_func=lambda n: t.gettext("All layers") if n is None else n,
+                key=f"{key}-layer",
+            )
+            layer = choice
     try:
         tables = read_tables(path, fmt, layer=layer)
     except UnreadableFile as exc:
@@ -151,7 +166,9 @@ def import_panel(store, *, editing: bool | None = None, key: str = "importer") -
     mapping: dict[str, str] = {}
     sets: dict[str, str] = {}
     if family == "table":
-        st.markdown("**Columns.** Choose which field of ours each column of the file fills.")
+        st.markdown(
+            t.gettext("**Columns.** Choose which field of ours each column of the file fills.")
+        )
         from dashboard.importers.convert import propose_mapping
 
         proposed = propose_mapping(columns)
@@ -165,7 +182,10 @@ def import_panel(store, *, editing: bool | None = None, key: str = "importer") -
                 plain(col),
                 options,
                 index=options.index(default),
-                help=plain(f"First value: {sample[:80]!r}") if sample else None,
+                format_func=lambda o: t.gettext(LEAVE_OUT) if o == LEAVE_OUT else o,
+                help=plain(t.gettext("First value: {value}", value=repr(sample[:80])))
+                if sample
+                else None,
                 key=f"{key}-map-{i}-{col}",
             )
             mapping[col] = "" if chosen == LEAVE_OUT else chosen
@@ -175,27 +195,34 @@ def import_panel(store, *, editing: bool | None = None, key: str = "importer") -
         missing = [f for f in INCIDENT_REQUIRED_CELLS if f not in given and f not in DERIVED]
         if missing:
             st.markdown(
-                "**Required fields no column gives.** Give one value for every row, or map a "
-                "column to them above (nothing is invented)."
+                t.gettext(
+                    "**Required fields no column gives.** Give one value for every row, or map "
+                    "a column to them above (nothing is invented)."
+                )
             )
             grid = st.columns(3)
             for i, field in enumerate(missing):
                 with grid[i % 3]:
-                    value = _value_widget(field, key)
+                    value = _value_widget(field, key, t)
                 if value:
                     sets[field] = value
     else:
         name = "ACLED" if family == "acled" else "UCDP GED"
         st.markdown(
-            f"**Recognised as {name}.** Its columns are mapped by the codebook "
-            "(see the README, “Importing”)."
+            t.gettext(
+                "**Recognised as {name}.** Its columns are mapped by the codebook "
+                "(see the README, “Importing”).",
+                name=name,
+            )
         )
-        value = _value_widget("category", key)
+        value = _value_widget("category", key, t)
         if value:
             sets["category"] = value
         st.caption(
-            "The category above applies only to rows whose event type has no category of ours; "
-            "leave it unchosen to have those rows listed as problems."
+            t.gettext(
+                "The category above applies only to rows whose event type has no category of "
+                "ours; leave it unchosen to have those rows listed as problems."
+            )
         )
     signature = (
         str(path),
@@ -215,7 +242,7 @@ def import_panel(store, *, editing: bool | None = None, key: str = "importer") -
         plan = cached[1]
     for note in plan.notes:
         st.caption(plain(note))
-    st.markdown("**Preview** (as it would be stored)")
+    st.markdown(t.gettext("**Preview** (as it would be stored)"))
     preview = pd.DataFrame(
         [
             {"line": r.line, **{c: r.values.get(c, "") for c in OUR_COLUMNS}}
@@ -226,9 +253,13 @@ def import_panel(store, *, editing: bool | None = None, key: str = "importer") -
     summary = plan.summary()
     if plan.problems:
         n_errors = len(errors(plan.problems))
+        n_warnings = len(plan.problems) - n_errors
         st.markdown(
-            f"**Problems** ({n_errors} error{'s' if n_errors != 1 else ''}, "
-            f"{len(plan.problems) - n_errors} warning{'s' if len(plan.problems) - n_errors != 1 else ''})"
+            t.gettext(
+                "**Problems** ({errors}, {warnings})",
+                errors=t.ngettext("{n} error", "{n} errors", n_errors),
+                warnings=t.ngettext("{n} warning", "{n} warnings", n_warnings),
+            )
         )
         table = pd.DataFrame(
             [
@@ -243,34 +274,39 @@ def import_panel(store, *, editing: bool | None = None, key: str = "importer") -
         )
         st.dataframe(table, hide_index=True, key=f"{key}-problems")
         if len(plan.problems) > PROBLEM_ROWS:
-            st.caption(f"… and {len(plan.problems) - PROBLEM_ROWS} more.")
+            st.caption(
+                t.gettext("… and {n} more", n=t.number(len(plan.problems) - PROBLEM_ROWS)) + "."
+            )
         st.download_button(
-            "Download every problem",
+            t.gettext("Download every problem"),
             "\n".join(str(p).replace(str(path), shown) for p in plan.problems),
             file_name=f"{Path(shown).stem}-problems.txt",
             key=f"{key}-problems-download",
         )
-    st.markdown(f"**If imported now:** {summary}.")
+    st.markdown(t.gettext("**If imported now:** {summary}.", summary=summary))
     from dashboard.store.base import Conflict, Rejected, default_author
 
     author = st.text_input(
-        "Your name (kept in the history)", value=default_author(), key=f"{key}-author"
+        t.gettext("Your name (kept in the history)"), value=default_author(), key=f"{key}-author"
     )
     ready = not plan.fatal and bool(plan.new)
     if st.button(
-        f"Import {len(plan.new)} incidents", disabled=not ready, type="primary", key=f"{key}-go"
+        t.ngettext("Import {n} incident", "Import {n} incidents", len(plan.new)),
+        disabled=not ready,
+        type="primary",
+        key=f"{key}-go",
     ):
         try:
             ids = commit_import(plan, store, author=author.strip() or default_author())
         except (Rejected, Conflict) as exc:
             for problem in getattr(exc, "problems", None) or [exc]:
                 st.error(plain(str(problem).replace(str(path), shown)))
-            st.error("Nothing was imported.")
+            st.error(t.gettext("Nothing was imported."))
             return None
         st.session_state.pop(f"{key}-plan", None)
         st.session_state[f"{key}-done"] = f"{plan.summary(imported=len(ids))}."
         return ids
     done = st.session_state.get(f"{key}-done")
     if done:
-        st.success(f"Last import: {done}")
+        st.success(t.gettext("Last import: {summary}", summary=done))
     return None

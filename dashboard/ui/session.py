@@ -21,6 +21,7 @@ from dashboard.data.dataset import Dataset
 from dashboard.data.places import PLACES_PATH
 from dashboard.data.routes import ROUTES_PATH
 from dashboard.filters import Filters, data_window
+from dashboard.i18n import Translator, translator
 from dashboard.map.base import BASEMAPS
 from dashboard.store import open_store
 from dashboard.timeline import play_start_window, stepped_window
@@ -73,6 +74,8 @@ def init_state(dataset: Dataset) -> None:
     state = parse_state(params, span)
     st.session_state.update(
         widget_values(state, span, BASEMAPS),
+        play_step="1 month",
+        play_speed="normal",
         playing=False,
         _initialised=dataset.incidents_path,
         _views=0,
@@ -128,6 +131,40 @@ def guard_reset() -> None:
     for name, (old, new) in values.items():
         if state.get(name) == old:
             state[name] = new  # sent before the browser knew: the reset stands
+
+
+def current_language() -> str:
+    """The session's interface language (the sidebar's switch, seeded from ``?lang=``)."""
+    return translator(st.session_state.get("lang") or st.query_params.get("lang")).lang
+
+
+def current_translator() -> Translator:
+    """The session's translator: every word the app shows goes through it."""
+    return translator(current_language())
+
+
+# Widgets whose options are shown translated: the browser sends back the shown label, so a
+# label sent in the old language would match no option in the new one and be dropped.
+TRANSLATED_CHOICES = (
+    "categories",
+    "actors",
+    "countries",
+    "admin1",
+    "confidence",
+    "play_step",
+    "play_speed",
+    "basemap",
+    "story",
+)
+
+
+def keep_choices() -> None:
+    """Language switch callback: store each translated widget's value (its keys, read through
+    the old language's labels) as its own state, so the new labels show the same choices."""
+    state = st.session_state
+    for key in TRANSLATED_CHOICES:
+        if key in state:
+            state[key] = state[key]
 
 
 def current_filters(span: Span) -> Filters:

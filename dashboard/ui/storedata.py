@@ -15,11 +15,12 @@ import time
 import streamlit as st
 
 from dashboard.store.base import StoreError
+from dashboard.ui.session import current_translator
 
 LAST_GOOD_KEY = "_store_last_good"
 
 
-@st.cache_resource(show_spinner="Loading incidents…", max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _load(version: str, _store):
     """The prepared dataset of one data version (shared by every session of the process)."""
     from dashboard.filters import prepare
@@ -38,7 +39,8 @@ def load_current(store):
     version the dataset belongs to (a cache key for anything derived from it)."""
     try:
         version = store.data_version()
-        dataset, problems = _load(version, store)
+        with st.spinner(current_translator().gettext("Loading incidents…")):
+            dataset, problems = _load(version, store)
     except StoreError as exc:
         last = st.session_state.get(LAST_GOOD_KEY)
         if last is None:
@@ -62,6 +64,10 @@ def reload() -> None:
 def show_outage(outage: str | None) -> None:
     """The store's one-line reason, as the app shows it (nothing when there is none)."""
     if outage:
+        t = current_translator()
         last = st.session_state.get(LAST_GOOD_KEY)
-        since = f" Showing the data as loaded at {last[2]}." if last else ""
-        st.error(f"{outage.rstrip('.')}.{since} The next click tries again.", icon="⚠️")
+        since = (
+            " " + t.gettext("Showing the data as loaded at {time}.", time=last[2]) if last else ""
+        )
+        again = t.gettext("The next click tries again.")
+        st.error(f"{outage.rstrip('.')}.{since} {again}", icon="⚠️")

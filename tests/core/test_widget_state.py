@@ -52,6 +52,7 @@ def test_a_link_seeds_every_widget():
         "brief": "1",
         "story": "escape",
         "step": "3",
+        "lang": "ko-KR",
     }
     assert widget_values(parse_state(params, SPAN), SPAN, BASEMAPS) == {
         "window": (D(2016, 1, 1), D(2023, 5, 10)),
@@ -68,6 +69,7 @@ def test_a_link_seeds_every_widget():
         "briefing": True,
         "story": "escape",
         "step": 3,
+        "lang": "ko",
     }
 
 
@@ -145,6 +147,7 @@ def test_widgets_to_url_parameters_and_back_to_widgets():
         "briefing": True,
         "story": "",
         "step": 2,
+        "lang": "ko",
     }
     params = state_params(view_from_widgets(values, filters_from_widgets(values, SPAN)), SPAN)
     assert params == {
@@ -153,5 +156,13 @@ def test_widgets_to_url_parameters_and_back_to_widgets():
         "cat": "deportation",
         "brief": "1",
         "step": "2",
+        "lang": "ko",
     }
     assert widget_values(parse_state(params, SPAN), SPAN, BASEMAPS) == values
+
+
+def test_english_is_the_default_and_left_out_of_the_link():
+    assert parse_state({}, SPAN).lang == "en"
+    assert parse_state({"lang": "xx"}, SPAN).lang == "en"  # unknown: English, no error
+    assert "lang" not in state_params(ViewState(lang="en"), SPAN)
+    assert state_params(ViewState(lang="ko"), SPAN) == {"lang": "ko"}
