@@ -21,13 +21,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import streamlit as st  # noqa: E402
 
 from dashboard.filters import data_window, filter_incidents, routes_for  # noqa: E402
-from dashboard.summary import TITLE  # noqa: E402
+from dashboard.htmlsafe import esc  # noqa: E402
+from dashboard.summary import title  # noqa: E402
 from dashboard.ui import auth, storedata  # noqa: E402
 from dashboard.ui.briefing_view import briefing_view  # noqa: E402
 from dashboard.ui.data_desk import data_desk, data_warnings, problems_banner  # noqa: E402
 from dashboard.ui.explore_view import explore_view  # noqa: E402
 from dashboard.ui.session import (  # noqa: E402
     current_filters,
+    current_language,
     current_store,
     guard_reset,
     init_state,
@@ -38,12 +40,13 @@ from dashboard.urlstate import state_params, view_from_widgets  # noqa: E402
 
 
 def main() -> None:
-    st.set_page_config(page_title=TITLE, page_icon="🗺️", layout="wide")
+    lang = current_language()
+    st.set_page_config(page_title=title(lang=lang), page_icon="🗺️", layout="wide")
     store = current_store()
     dataset, problems, stale, outage, version = storedata.load_current(store)
     storedata.show_outage(outage)
     if dataset is None:
-        st.html(f"<h1>{TITLE}</h1>")
+        st.html(f"<h1>{esc(title(lang=lang))}</h1>")
         problems_banner(None, problems, stale)
         st.stop()
     dataset = auth.visible_dataset(dataset, version)  # internal notes for editors only

@@ -49,7 +49,9 @@ def briefing_view(
     st.html(style_tag("briefing.css"))
     t = current_translator()
     story = load_stories(dataset).get(st.session_state.get("story") or "")
-    plan = briefing_plan(story, dataset.incidents, dataset.routes, shown, legs, f, span)
+    plan = briefing_plan(
+        story, dataset.incidents, dataset.routes, shown, legs, f, span, lang=t.lang
+    )
     n = len(plan.steps)
     i = clamped_step(st.session_state.get("step"), n)
     st.session_state["step"] = i
@@ -138,7 +140,7 @@ def brief_card_html(row: pd.Series, t: Translator | None = None) -> str:
         f"<div class='brief-card' data-incident='{esc(row['incident_id'])}' style='--cat:{cat.colour}'>"
         f"<div class='cat'>{marker_svg(row['category'], 18)} {esc(t.gettext(cat.label))} · {esc(row['incident_id'])}</div>"
         f"<div class='when'>{unconfirmed}{esc(row['date_text'])}</div>"
-        f"<div class='place'>{esc(date_window_text(row))}<br>{esc(row['location'])}{esc(approx)}</div>"
+        f"<div class='place'>{esc(date_window_text(row, lang=t.lang))}<br>{esc(row['location'])}{esc(approx)}</div>"
         f"<div class='summary'>{esc(row['summary'])}</div>"
         f"<div class='cite'>{citation_html(row)}</div></div>"
     )

@@ -12,7 +12,7 @@ from dashboard.htmlsafe import esc
 from dashboard.i18n import N_, Translator
 from dashboard.map.click import CLICK_FIELD
 from dashboard.map.popups import incident_popup_html
-from dashboard.summary import TITLE, about_line, count_line, describe
+from dashboard.summary import about_line, count_line, describe, title
 from dashboard.timeline import timeline_chart
 from dashboard.ui import auth
 from dashboard.ui.export_menu import export_menu
@@ -37,15 +37,16 @@ def explore_view(dataset: Dataset, shown, legs, f: Filters, span: Span) -> None:
     """The whole explore page, top to bottom."""
     st.html(style_tag("explore.css"))
     t = current_translator()
+    lang = t.lang
     st.html(
-        f"<div class='page-head'><h1>{esc(TITLE)}</h1>"
-        f"<p class='about-data'>{esc(about_line(dataset.incidents))}</p></div>"
+        f"<div class='page-head'><h1>{esc(title(lang=lang))}</h1>"
+        f"<p class='about-data'>{esc(about_line(dataset.incidents, lang=lang))}</p></div>"
     )
     undated = int(shown["date_start"].isna().sum())
     count, menu = st.columns([5, 1], vertical_alignment="center")
     count.html(
-        f"<p class='view-count'><b>{esc(count_line(shown, len(dataset.incidents), legs, len(dataset.routes)))}</b>"
-        f" <span class='what'>· {esc(describe(f, span, undated))}</span></p>"
+        f"<p class='view-count'><b>{esc(count_line(shown, len(dataset.incidents), legs, len(dataset.routes), lang=lang))}</b>"
+        f" <span class='what'>· {esc(describe(f, span, undated, lang=lang))}</span></p>"
     )
     with menu:
         export_menu(dataset, shown, legs, f, span)
@@ -81,7 +82,7 @@ def explore_view(dataset: Dataset, shown, legs, f: Filters, span: Span) -> None:
         st.subheader(t.gettext("Incident record"))
         record_panel(dataset, selected, t)
 
-    chart = timeline_chart(dataset.incidents, shown, st.session_state["window"])
+    chart = timeline_chart(dataset.incidents, shown, st.session_state["window"], lang=lang)
     if chart is not None:
         st.altair_chart(chart, width="stretch")
     if undated:

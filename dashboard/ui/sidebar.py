@@ -77,14 +77,6 @@ def language_switch(t: Translator) -> None:
         )
 
 
-def country_label(t: Translator, names: dict[str, str], code: str) -> str:
-    """A country's name in the interface's language (Babel's, where it knows it), and its code."""
-    name = names.get(code, code)
-    if t.lang != "en":
-        name = t.locale.territories.get(code, name)
-    return f"{name} ({code})"
-
-
 def filter_widgets(dataset: Dataset, span: Span, t: Translator) -> None:
     """Date window, undated, category, actor, country, province, confidence, search, Reset."""
     inc = dataset.incidents
@@ -121,12 +113,12 @@ def filter_widgets(dataset: Dataset, span: Span, t: Translator) -> None:
         format_func=t.gettext,
         placeholder=t.gettext("All actors"),
     )
-    names = country_names()
+    names = country_names(lang=t.lang)
     sb.multiselect(
         t.gettext("Country"),
         sorted(inc["country"].unique()),
         key="countries",
-        format_func=lambda k: country_label(t, names, k),
+        format_func=lambda k: f"{names.get(k, k)} ({k})",
         placeholder=t.gettext("All countries"),
     )
     provinces = sorted(p for p in inc["admin1"].unique() if p)

@@ -13,7 +13,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import REPO_DIR
+from dashboard.data.dataset import load_dataset
+from dashboard.filters import Filters, filter_incidents, prepare, routes_for
 from dashboard.i18n import LANGUAGE_LABEL, LANGUAGES, translator
+from dashboard.summary import count_line
 from dashboard.vocab import CATEGORIES
 
 APP = REPO_DIR / "dashboard" / "ui" / "app.py"
@@ -95,7 +98,13 @@ def test_a_korean_link_opens_in_korean(app):
     ]
     assert "날짜 범위" in texts["labels"] and "필터 초기화" in texts["buttons"]
     # The count line and the table's headers are Korean too; the link keeps the language.
-    assert HANGUL.search(_html_text(app, "view-count"))
+    ds = load_dataset()
+    incidents = prepare(ds.incidents, ds.places)
+    shown = filter_incidents(incidents, Filters())
+    legs = routes_for(ds.routes, shown)
+    expected = count_line(shown, len(incidents), legs, len(ds.routes), lang="ko")
+    assert HANGUL.search(expected)
+    assert _html_text(app, "view-count").split(" · ")[0] == expected
     headers = list(app.dataframe[0].value.columns)
     assert KO.gettext("Place") in headers and "Place" not in headers
     assert dict(app.query_params)["lang"] == "ko"
