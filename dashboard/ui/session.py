@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -158,12 +159,20 @@ TRANSLATED_CHOICES = (
 )
 
 
+# ... and the editor's and importer's, whose keys carry a form prefix or a number.
+TRANSLATED_CHOICE_KEYS = re.compile(
+    r"ed_mode|ed_(add|edit)_(category|confidence|geo_precision|route_id|new_place_kind)"
+    r"|ed_leg_(mode|status)_\d+|.+-set-(category|confidence|geo_precision)|.+-map-\d+-.*"
+    r"|.+-layer"
+)
+
+
 def keep_choices() -> None:
     """Language switch callback: store each translated widget's value (its keys, read through
     the old language's labels) as its own state, so the new labels show the same choices."""
     state = st.session_state
-    for key in TRANSLATED_CHOICES:
-        if key in state:
+    for key in list(state.keys()):
+        if key in TRANSLATED_CHOICES or TRANSLATED_CHOICE_KEYS.fullmatch(str(key)):
             state[key] = state[key]
 
 

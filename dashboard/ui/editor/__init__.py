@@ -17,14 +17,22 @@ import sys
 
 import streamlit as st
 
+from dashboard.i18n import N_
 from dashboard.store.base import default_author
 from dashboard.ui.editor.fields import init_widget
 from dashboard.ui.editor.history import history_view
 from dashboard.ui.editor.incident import add_view, edit_view
 from dashboard.ui.editor.routes import route_view
+from dashboard.ui.session import current_translator
 
 EDITING_ENV = "DASHBOARD_EDITING"
-ADD, EDIT, HISTORY, ROUTE = "Add an incident", "Edit or withdraw", "History", "Add a route"
+# The editor's modes: the values are these English words, shown translated.
+ADD, EDIT, HISTORY, ROUTE = (
+    N_("Add an incident"),
+    N_("Edit or withdraw"),
+    N_("History"),
+    N_("Add a route"),
+)
 
 
 def editing_enabled(argv: list[str] | None = None) -> bool:
@@ -43,9 +51,16 @@ def editor_panel(store, dataset, *, enabled: bool | None = None) -> None:
     flash = st.session_state.pop("ed_flash", None)
     if flash:
         st.success(flash)
+    t = current_translator()
     init_widget("ed_author", default_author())
-    st.text_input("Your name (kept in the history)", key="ed_author")
-    mode = st.radio("Editor", [ADD, EDIT, HISTORY, ROUTE], horizontal=True, key="ed_mode")
+    st.text_input(t.gettext("Your name (kept in the history)"), key="ed_author")
+    mode = st.radio(
+        t.gettext("Editor"),
+        [ADD, EDIT, HISTORY, ROUTE],
+        horizontal=True,
+        key="ed_mode",
+        format_func=t.gettext,
+    )
     if mode == ADD:
         add_view(store, dataset)
     elif mode == EDIT:

@@ -5,38 +5,48 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.i18n import N_
 from dashboard.problems import Problem
 from dashboard.store.base import Rejected, default_author
+from dashboard.ui.session import current_translator
 from dashboard.vocab import (
     INCIDENT_COLUMNS,
     INCIDENT_EXTRA_COLUMNS,
 )
 
 COLUMNS = INCIDENT_COLUMNS + INCIDENT_EXTRA_COLUMNS
-# Text fields of the form: column -> (label, help, multi-line)
+# Text fields of the form: column -> (label, help, multi-line), translated where shown
 TEXT_FIELDS: dict[str, tuple[str, str, bool]] = {
-    "incident_id": ("Incident id", "Unique, e.g. JSA-01", False),
-    "date_text": ("Date in the source's words", "e.g. 'in early June', 'last month'", False),
-    "date_note": (
-        "Date note",
-        "Why the window is what it is (required when no window is given)",
+    "incident_id": (N_("Incident id"), N_("Unique, e.g. JSA-01"), False),
+    "date_text": (
+        N_("Date in the source's words"),
+        N_("e.g. 'in early June', 'last month'"),
         False,
     ),
-    "location": ("Location as the source says it", "", False),
-    "admin1": ("Province / admin1", "", False),
-    "country": ("Country (ISO alpha-2)", "Set by the place finder or the map click", False),
-    "latitude": ("Latitude", "Set by the place finder or the map click", False),
-    "longitude": ("Longitude", "Set by the place finder or the map click", False),
-    "place_id": ("Gazetteer place id", "Set when the place comes from the gazetteer", False),
-    "actors": ("Actors", "e.g. Ministry of State Security (MSS)", False),
-    "people_count": ("People (number, if the source gives one)", "", False),
-    "summary": ("Summary", "", True),
-    "source_quote": ("Verbatim quote from the source", "Copy it exactly", True),
-    "source_outlet": ("Outlet", "e.g. Daily NK", False),
-    "source_title": ("Article title", "", False),
-    "source_date": ("Publication date (YYYY-MM-DD)", "", False),
-    "source_url": ("Link", "http(s)://…", False),
-    "internal_notes": ("Internal notes (never exported)", "", True),
+    "date_note": (
+        N_("Date note"),
+        N_("Why the window is what it is (required when no window is given)"),
+        False,
+    ),
+    "location": (N_("Location as the source says it"), "", False),
+    "admin1": (N_("Province / admin1"), "", False),
+    "country": (N_("Country (ISO alpha-2)"), N_("Set by the place finder or the map click"), False),
+    "latitude": (N_("Latitude"), N_("Set by the place finder or the map click"), False),
+    "longitude": (N_("Longitude"), N_("Set by the place finder or the map click"), False),
+    "place_id": (
+        N_("Gazetteer place id"),
+        N_("Set when the place comes from the gazetteer"),
+        False,
+    ),
+    "actors": (N_("Actors"), N_("e.g. Ministry of State Security (MSS)"), False),
+    "people_count": (N_("People (number, if the source gives one)"), "", False),
+    "summary": (N_("Summary"), "", True),
+    "source_quote": (N_("Verbatim quote from the source"), N_("Copy it exactly"), True),
+    "source_outlet": (N_("Outlet"), N_("e.g. Daily NK"), False),
+    "source_title": (N_("Article title"), "", False),
+    "source_date": (N_("Publication date (YYYY-MM-DD)"), "", False),
+    "source_url": (N_("Link"), N_("http(s)://…"), False),
+    "internal_notes": (N_("Internal notes (never exported)"), "", True),
 }
 
 
@@ -58,9 +68,14 @@ def field_key(prefix: str, column: str) -> str:
 
 def text_field(prefix: str, column: str) -> None:
     """A text box (or area) for a column, labelled from TEXT_FIELDS."""
+    t = current_translator()
     label, help_text, multi = TEXT_FIELDS[column]
     widget = st.text_area if multi else st.text_input
-    widget(label, key=field_key(prefix, column), help=help_text or None)
+    widget(
+        t.gettext(label),
+        key=field_key(prefix, column),
+        help=t.gettext(help_text) if help_text else None,
+    )
 
 
 def show_problems(problems: list[Problem]) -> None:
@@ -68,7 +83,10 @@ def show_problems(problems: list[Problem]) -> None:
     if problems:
         n = len(problems)
         box = st.container(key="ed_problems")
-        box.error(f"{n} problem{'s' if n != 1 else ''} to fix before saving:")
+        t = current_translator()
+        box.error(
+            t.ngettext("{n} problem to fix before saving:", "{n} problems to fix before saving:", n)
+        )
         box.code("\n".join(str(p) for p in problems), language=None, wrap_lines=True)
 
 
@@ -81,9 +99,10 @@ def project_place_ids(store) -> set[str]:
 
 def failure_text(exc: Exception) -> str:
     """What a failed save says: a first line, then the store's problems one per line."""
+    t = current_translator()
     if isinstance(exc, Rejected):
-        return "\n".join(["Nothing was saved:", *(str(p) for p in exc.problems)])
-    return f"Nothing was saved: {exc}"
+        return "\n".join([t.gettext("Nothing was saved:"), *(str(p) for p in exc.problems)])
+    return t.gettext("Nothing was saved: {reason}", reason=str(exc))
 
 
 def error_box(key: str) -> None:

@@ -15,6 +15,7 @@ from dashboard.ui.editor.fields import (
     init_widget,
     text_field,
 )
+from dashboard.ui.session import current_translator
 from dashboard.vocab import (
     PICKED_POINT,
     PICKED_UNCERTAINTY,
@@ -63,9 +64,10 @@ def _click_to_cells(lat: float, lon: float) -> tuple[str, str]:
 def place_picker(prefix: str, dataset) -> None:
     """The Where section: finder, precision, click map, coordinates and place fields."""
     state = st.session_state
+    t = current_translator()
     taken = set(dataset.places.index) if dataset is not None else set()
     query = st.text_input(
-        "Find a place (any spelling or script: Pukch'ŏng, 북청, 丹东, Улан-Батор…)",
+        t.gettext("Find a place (any spelling or script: Pukch'ŏng, 북청, 丹东, Улан-Батор…)"),
         key=field_key(prefix, "find"),
     )
     if query.strip():
@@ -74,19 +76,28 @@ def place_picker(prefix: str, dataset) -> None:
         answers = result.matches
         if not result.found:
             st.warning(
-                f"No place named {query!r} in the project's gazetteer or the regional "
-                "GeoNames gazetteer. Click the place on the map below instead"
-                + (", or choose one of the nearest spellings:" if result.nearest else ".")
+                t.gettext(
+                    "No place named {query} in the project's gazetteer or the regional "
+                    "GeoNames gazetteer. Click the place on the map below instead, or choose "
+                    "one of the nearest spellings:",
+                    query=repr(query),
+                )
+                if result.nearest
+                else t.gettext(
+                    "No place named {query} in the project's gazetteer or the regional "
+                    "GeoNames gazetteer. Click the place on the map below instead.",
+                    query=repr(query),
+                )
             )
             answers = result.nearest
         if answers:
             labels = [_answer_label(p) for p in answers]
             pick = st.selectbox(
-                "Places found", range(len(answers)), format_func=labels.__getitem__,
+                t.gettext("Places found"), range(len(answers)), format_func=labels.__getitem__,
                 key=field_key(prefix, "pick"),
             )  # fmt: skip
             st.button(
-                "Use this place",
+                t.gettext("Use this place"),
                 key=field_key(prefix, "use"),
                 on_click=_use_place,
                 args=(prefix, answers[pick or 0], taken),
@@ -95,17 +106,23 @@ def place_picker(prefix: str, dataset) -> None:
     if pending:
         init_widget(field_key(prefix, "add_place"), True)
         st.checkbox(
-            f"Add {pending['name']} to the project's gazetteer as '{pending['place_id']}' "
-            f"({pending['coord_source']})",
+            t.gettext(
+                "Add {name} to the project's gazetteer as '{place_id}' ({source})",
+                name=pending["name"],
+                place_id=pending["place_id"],
+                source=pending["coord_source"],
+            ),
             key=field_key(prefix, "add_place"),
         )
 
     precision = st.selectbox(
-        "How precise is the place? (draws the uncertainty circle)",
+        t.gettext("How precise is the place? (draws the uncertainty circle)"),
         list(PRECISIONS),
-        format_func=lambda k: f"{k}: {PRECISIONS[k].label} (±{PRECISIONS[k].radius_km:g} km)",
+        format_func=lambda k: (
+            f"{k}: {t.gettext(PRECISIONS[k].label)} (±{PRECISIONS[k].radius_km:g} km)"
+        ),
         key=field_key(prefix, "geo_precision"),
-        placeholder="Choose a precision",
+        placeholder=t.gettext("Choose a precision"),
     )
     clicked = _edit_map(prefix, precision)
     if clicked is not None and clicked != state.get(field_key(prefix, "last_click")):
@@ -136,22 +153,25 @@ def place_picker(prefix: str, dataset) -> None:
     if state.get(field_key(prefix, "clicked_place")):
         init_widget(field_key(prefix, "add_clicked"), True)
         add = st.checkbox(
-            "Also add this point to the project's gazetteer as a new place (so the map labels "
-            "it and search finds it in every spelling)",
+            t.gettext(
+                "Also add this point to the project's gazetteer as a new place (so the map "
+                "labels it and search finds it in every spelling)"
+            ),
             key=field_key(prefix, "add_clicked"),
         )
         if add:
             n1, n2, n3 = st.columns([2, 1, 3])
-            n1.text_input("Place name", key=field_key(prefix, "new_place_name"))
+            n1.text_input(t.gettext("Place name"), key=field_key(prefix, "new_place_name"))
             init_widget(field_key(prefix, "new_place_kind"), "town")
             n2.selectbox(
-                "Kind", list(PLACE_KINDS), format_func=PLACE_KINDS.__getitem__,
+                t.gettext("Kind"), list(PLACE_KINDS),
+                format_func=lambda k: t.gettext(PLACE_KINDS[k]),
                 key=field_key(prefix, "new_place_kind"),
             )  # fmt: skip
             n3.text_input(
-                "Other names and scripts, separated by |",
+                t.gettext("Other names and scripts, separated by |"),
                 key=field_key(prefix, "new_place_alt"),
-                placeholder="e.g. 판문점|P'anmunjŏm|Panmunjeom",
+                placeholder=t.gettext("e.g. 판문점|P'anmunjŏm|Panmunjeom"),
             )
 
 
@@ -224,7 +244,7 @@ def _edit_map(prefix: str, precision: int | None) -> tuple[float, float] | None:
             ).add_to(m)
         folium.CircleMarker([lat, lon], radius=5, color=PICKED_POINT, fill=True).add_to(m)
     assets.localise_map(m, assets.APP_STATIC_BASE)
-    st.caption("Click the map to place the incident there.")
+    st.caption(current_translator().gettext("Click the map to place the incident there."))
     out = st_folium(
         m,
         height=320,

@@ -17,6 +17,7 @@ from dashboard.ui.editor.fields import (
     text_field,
 )
 from dashboard.ui.editor.finder import place_picker, place_to_add
+from dashboard.ui.session import current_translator
 from dashboard.vocab import (
     CATEGORIES,
     CONFIDENCE,
@@ -87,54 +88,55 @@ def incident_fields(prefix: str, dataset, *, new: bool) -> None:
         init_widget(field_key(prefix, col), None)
     init_widget(field_key(prefix, "has_window"), True)
     init_widget(field_key(prefix, "route_id"), "")
+    t = current_translator()
     c1, c2, c3 = st.columns(3)
     c1.text_input(
-        "Incident id",
+        t.gettext(TEXT_FIELDS["incident_id"][0]),
         key=field_key(prefix, "incident_id"),
-        help=TEXT_FIELDS["incident_id"][1],
+        help=t.gettext(TEXT_FIELDS["incident_id"][1]),
         disabled=not new,
     )
     c2.selectbox(
-        "Category",
+        t.gettext("Category"),
         list(CATEGORIES),
-        format_func=lambda k: CATEGORIES[k].label,
+        format_func=lambda k: t.gettext(CATEGORIES[k].label),
         key=field_key(prefix, "category"),
-        placeholder="Choose a category",
+        placeholder=t.gettext("Choose a category"),
     )
     c3.selectbox(
-        "Confidence",
+        t.gettext("Confidence"),
         list(CONFIDENCE),
-        format_func=lambda k: f"{k}: {CONFIDENCE[k]}",
+        format_func=lambda k: f"{k}: {t.gettext(CONFIDENCE[k])}",
         key=field_key(prefix, "confidence"),
-        placeholder="Choose",
+        placeholder=t.gettext("Choose"),
     )
 
-    st.markdown("**When**")
+    st.markdown(t.gettext("**When**"))
     text_field(prefix, "date_text")
     has_window = st.checkbox(
-        "The date can be placed in a window (start and end)",
+        t.gettext("The date can be placed in a window (start and end)"),
         key=field_key(prefix, "has_window"),
     )
     if has_window:
         d1, d2 = st.columns(2)
         d1.date_input(
-            "Earliest date (date_start)",
+            t.gettext("Earliest date (date_start)"),
             min_value=dt.date(1945, 8, 15),
             max_value=dt.date.today(),
             key=field_key(prefix, "date_start"),
         )
         d2.date_input(
-            "Latest date (date_end)",
+            t.gettext("Latest date (date_end)"),
             min_value=dt.date(1945, 8, 15),
             max_value=dt.date.today(),
             key=field_key(prefix, "date_end"),
         )
     text_field(prefix, "date_note")
 
-    st.markdown("**Where**")
+    st.markdown(t.gettext("**Where**"))
     place_picker(prefix, dataset)
 
-    st.markdown("**Who and what**")
+    st.markdown(t.gettext("**Who and what**"))
     a1, a2, a3 = st.columns([3, 1, 2])
     with a1:
         text_field(prefix, "actors")
@@ -142,14 +144,14 @@ def incident_fields(prefix: str, dataset, *, new: bool) -> None:
         text_field(prefix, "people_count")
     routes = sorted(set(dataset.routes["route_id"])) if dataset is not None else []
     a3.selectbox(
-        "Route (optional)",
+        t.gettext("Route (optional)"),
         ["", *routes],
         key=field_key(prefix, "route_id"),
-        format_func=lambda r: r or "none",
+        format_func=lambda r: r or t.gettext("none"),
     )
     text_field(prefix, "summary")
 
-    st.markdown("**Source**")
+    st.markdown(t.gettext("**Source**"))
     text_field(prefix, "source_quote")
     s1, s2 = st.columns(2)
     with s1:
@@ -173,6 +175,11 @@ def live_problems(store, prefix: str, *, new: bool) -> list[Problem]:
     if new and row["incident_id"] and store.get_incident(row["incident_id"]) is not None:
         problems.insert(
             0,
-            Problem("new incident", None, "incident_id", f"id {row['incident_id']!r} is taken"),
+            Problem(
+                "new incident",
+                None,
+                "incident_id",
+                current_translator().gettext("id {id} is taken", id=repr(row["incident_id"])),
+            ),
         )
     return problems

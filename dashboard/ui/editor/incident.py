@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard.i18n import N_
 from dashboard.store.base import Conflict, StoreError
 from dashboard.ui.editor.fields import (
     author,
@@ -24,6 +25,7 @@ from dashboard.ui.editor.form import (
     row_from_state,
     seed_state,
 )
+from dashboard.ui.session import current_translator
 
 
 def add_view(store, dataset) -> None:
@@ -35,7 +37,7 @@ def add_view(store, dataset) -> None:
     row = row_from_state(prefix)
     ready = bool(row["incident_id"]) and not problems
     st.button(
-        "Save the new incident",
+        current_translator().gettext("Save the new incident"),
         key="ed_save_new",
         type="primary",
         disabled=not ready,
@@ -55,7 +57,9 @@ def _save_new(store, prefix: str) -> None:
         state["ed_err_add"] = failure_text(exc)
         return
     clear_form(prefix)
-    state["ed_flash"] = f"Saved {row['incident_id']}: it is on the map now."
+    state["ed_flash"] = current_translator().gettext(
+        "Saved {id}: it is on the map now.", id=row["incident_id"]
+    )
 
 
 def _add_place_first(store, prefix: str) -> str:
@@ -76,16 +80,21 @@ def _add_place_first(store, prefix: str) -> str:
 def edit_view(store, dataset) -> None:
     """Edit or withdraw the chosen incident, seeded from the file."""
     prefix = "ed_edit_"
+    t = current_translator()
     ids = list(dataset.incidents["incident_id"]) if dataset is not None else []
     init_widget("ed_choice", None)
-    chosen = st.selectbox("Incident to edit", ids, key="ed_choice", placeholder="Choose an id")
+    chosen = st.selectbox(
+        t.gettext("Incident to edit"), ids, key="ed_choice", placeholder=t.gettext("Choose an id")
+    )
     if not chosen:
         return
     state = st.session_state
     if state.get("ed_loaded") != chosen:
         row = store.get_incident(chosen)
         if row is None:
-            st.warning(f"{chosen} is no longer in the file (withdrawn?); see History.")
+            st.warning(
+                t.gettext("{id} is no longer in the file (withdrawn?); see History.", id=chosen)
+            )
             return
         clear_form(prefix)
         seed_state(prefix, row)
@@ -98,17 +107,17 @@ def edit_view(store, dataset) -> None:
     problems = live_problems(store, prefix, new=False)
     show_problems(problems)
     st.button(
-        "Save changes",
+        t.gettext("Save changes"),
         key="ed_save_edit",
         type="primary",
         disabled=bool(problems),
         on_click=_save_edit,
         args=(store, chosen),
     )
-    with st.expander("Withdraw this incident (it leaves the map; the history keeps it)"):
-        st.text_input("Why is it withdrawn?", key="ed_withdraw_reason")
+    with st.expander(t.gettext("Withdraw this incident (it leaves the map; the history keeps it)")):
+        st.text_input(t.gettext("Why is it withdrawn?"), key="ed_withdraw_reason")
         st.button(
-            "Withdraw",
+            t.gettext("Withdraw"),
             key="ed_withdraw",
             disabled=not (state.get("ed_withdraw_reason") or "").strip(),
             on_click=_withdraw,
@@ -131,7 +140,7 @@ def _save_edit(store, incident_id: str, base: dict[str, str] | None = None) -> N
         return
     state.pop("ed_conflict", None)
     state["ed_base"] = store.get_incident(incident_id)
-    state["ed_flash"] = f"Saved the changes to {incident_id}."
+    state["ed_flash"] = current_translator().gettext("Saved the changes to {id}.", id=incident_id)
 
 
 def _withdraw(store, incident_id: str) -> None:
@@ -151,27 +160,37 @@ def _withdraw(store, incident_id: str) -> None:
         return
     for key in ("ed_loaded", "ed_choice", "ed_withdraw_reason", "ed_conflict"):
         state.pop(key, None)
-    state["ed_flash"] = f"Withdrew {incident_id}: it is off the map; History can restore it."
+    state["ed_flash"] = current_translator().gettext(
+        "Withdrew {id}: it is off the map; History can restore it.", id=incident_id
+    )
+
+
+CONFLICT_COLUMNS = {
+    "column": N_("column"),
+    "your version": N_("your version"),
+    "saved by them": N_("saved by them"),
+}
 
 
 def _conflict_box(store, conflict: Conflict) -> None:
+    t = current_translator()
     st.error(conflict.message)
     theirs = conflict.theirs or {}
     if conflict.theirs is None:
-        st.write("Their version: the incident is no longer in the file.")
+        st.write(t.gettext("Their version: the incident is no longer in the file."))
     else:
         table = pd.DataFrame(
             [
                 {"column": c, "your version": conflict.mine.get(c, ""), "saved by them": theirs.get(c, "")}
                 for c in conflict.differing_columns()
             ]
-        )  # fmt: skip
+        ).rename(columns=lambda c: t.gettext(CONFLICT_COLUMNS[c]))  # fmt: skip
         st.dataframe(table, hide_index=True, use_container_width=True)
     b1, b2 = st.columns(2)
-    b1.button("Load their version", key="ed_conflict_theirs", on_click=_take_theirs)
+    b1.button(t.gettext("Load their version"), key="ed_conflict_theirs", on_click=_take_theirs)
     if conflict.theirs is not None:
         b2.button(
-            "Save mine over theirs",
+            t.gettext("Save mine over theirs"),
             key="ed_conflict_mine",
             on_click=_save_edit,
             args=(store, conflict.key),

@@ -11,6 +11,7 @@ from dashboard.ui.editor.fields import (
     error_box,
     failure_text,
 )
+from dashboard.ui.session import current_translator
 from dashboard.vocab import (
     ROUTE_MODES,
     ROUTE_STATUSES,
@@ -19,13 +20,14 @@ from dashboard.vocab import (
 
 def route_view(store, dataset) -> None:
     """A new route: its places in order, each leg's mode, status and incidents, Save."""
+    t = current_translator()
     places = dataset.places
     names = {pid: f"{row['name']} ({row['country']})" for pid, row in places.iterrows()}
     c1, c2 = st.columns([1, 3])
-    c1.text_input("Route id", key="ed_route_id", placeholder="R-…")
-    c2.text_input("Route name", key="ed_route_name")
+    c1.text_input(t.gettext("Route id"), key="ed_route_id", placeholder="R-…")
+    c2.text_input(t.gettext("Route name"), key="ed_route_name")
     stops = st.multiselect(
-        "Places in order (add a missing place with the incident form first)",
+        t.gettext("Places in order (add a missing place with the incident form first)"),
         list(names),
         format_func=names.__getitem__,
         key="ed_route_stops",
@@ -33,18 +35,22 @@ def route_view(store, dataset) -> None:
     ids = list(dataset.incidents["incident_id"])
     legs = []
     for n, (a, b) in enumerate(zip(stops[:-1], stops[1:], strict=False), start=1):
-        st.markdown(f"**Leg {n}: {names[a]} → {names[b]}**")
+        st.markdown(t.gettext("**Leg {n}: {start} → {end}**", n=n, start=names[a], end=names[b]))
         l1, l2, l3 = st.columns(3)
         mode = l1.selectbox(
-            "Mode", list(ROUTE_MODES), format_func=ROUTE_MODES.__getitem__,
+            t.gettext("Mode"), list(ROUTE_MODES),
+            format_func=lambda k: t.gettext(ROUTE_MODES[k]),
             key=f"ed_leg_mode_{n}",
         )  # fmt: skip
         status = l2.selectbox(
-            "Status", list(ROUTE_STATUSES), format_func=lambda k: ROUTE_STATUSES[k].label,
+            t.gettext("Status"), list(ROUTE_STATUSES),
+            format_func=lambda k: t.gettext(ROUTE_STATUSES[k].label),
             key=f"ed_leg_status_{n}",
         )  # fmt: skip
-        date_text = l3.text_input("When (source's words)", key=f"ed_leg_date_{n}")
-        linked = st.multiselect("Incidents on this leg", ids, key=f"ed_leg_incidents_{n}")
+        date_text = l3.text_input(t.gettext("When (source's words)"), key=f"ed_leg_date_{n}")
+        linked = st.multiselect(
+            t.gettext("Incidents on this leg"), ids, key=f"ed_leg_incidents_{n}"
+        )
         leg = {
             "route_id": (st.session_state.get("ed_route_id") or "").strip(),
             "route_name": (st.session_state.get("ed_route_name") or "").strip(),
@@ -65,11 +71,13 @@ def route_view(store, dataset) -> None:
         legs.append(leg)
     if legs:
         st.caption(
-            "The lines are computed from the places: straight for road, river or foot legs "
-            "(marked approximate), great-circle arcs for flights."
+            t.gettext(
+                "The lines are computed from the places: straight for road, river or foot legs "
+                "(marked approximate), great-circle arcs for flights."
+            )
         )
         st.button(
-            "Save the route",
+            t.gettext("Save the route"),
             key="ed_route_save",
             type="primary",
             on_click=_save_route,
@@ -87,4 +95,9 @@ def _save_route(store, legs: list[dict[str, str]]) -> None:
         return
     for key in [k for k in state if str(k).startswith(("ed_route_", "ed_leg_"))]:
         del state[key]
-    state["ed_flash"] = f"Saved route {legs[0]['route_id']} ({len(legs)} legs)."
+    state["ed_flash"] = current_translator().ngettext(
+        "Saved route {route} ({n} leg).",
+        "Saved route {route} ({n} legs).",
+        len(legs),
+        route=legs[0]["route_id"],
+    )
