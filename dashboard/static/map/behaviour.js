@@ -146,7 +146,7 @@
         var button = div.querySelector(".lg-toggle");
         function show(folded) {
             div.classList.toggle("folded", folded);
-            button.textContent = folded ? "Legend" : "Hide legend";
+            button.textContent = folded ? E.opts.words.legend : E.opts.words.hideLegend;  // from Python, in the reader's language
             button.setAttribute("aria-expanded", String(!folded));
             try { localStorage.setItem(KEY, folded ? "1" : "0"); } catch (e) { /* private mode */ }
         }
