@@ -9,7 +9,7 @@ from folium.plugins import Fullscreen, PolyLineTextPath
 from jinja2 import Template
 
 from dashboard.data import basemap
-from dashboard.i18n import DEFAULT_LANGUAGE, translator
+from dashboard.i18n import DEFAULT_LANGUAGE, N_, translator
 from dashboard.map import assets, vague
 from dashboard.map.legend import Legend, legend_html
 from dashboard.map.scripts import json_for_script, static_text
@@ -17,10 +17,12 @@ from dashboard.map.vector_basemap import VectorBasemap
 from dashboard.map.view import DEFAULT_CENTER, DEFAULT_ZOOM
 from dashboard.vocab import SEA
 
+# The basemaps a reader can choose, with their names (marked for the catalogs: show them
+# with ``translator(lang).gettext``).
 BASEMAPS = {
-    "offline": "Offline map (Natural Earth)",
-    "light": "Light web tiles (CARTO, online only)",
-    "dark": "Dark web tiles (CARTO, online only)",
+    "offline": N_("Offline map (Natural Earth)"),
+    "light": N_("Light web tiles (CARTO, online only)"),
+    "dark": N_("Dark web tiles (CARTO, online only)"),
 }
 _TILES = {"light": "CartoDB positron", "dark": "CartoDB dark_matter"}
 # What the map needs of folium.Map's default_js / default_css: Leaflet, and jQuery, with which
@@ -53,7 +55,12 @@ class MapBehaviour(MacroElement):
             "presentation": self.presentation,
             "minZoom": 2,
             # the words behaviour.js shows, in the reader's language
-            "words": {"legend": t.gettext("Legend"), "hideLegend": t.gettext("Hide legend")},
+            "words": {
+                "legend": t.gettext("Legend"),
+                "hideLegend": t.gettext("Hide legend"),
+                "zoomIn": t.gettext("Zoom in"),
+                "zoomOut": t.gettext("Zoom out"),
+            },
         }
         return (
             static_text("behaviour.js")
@@ -108,7 +115,12 @@ def base_map(
     borders.add_to(m)
     vague.install(m)
     Legend(legend_html(lang=lang)).add_to(m)
-    Fullscreen(position="topleft").add_to(m)
+    t = translator(lang)
+    Fullscreen(
+        position="topleft",
+        title=t.gettext("Full Screen"),
+        title_cancel=t.gettext("Exit Full Screen"),
+    ).add_to(m)
     if asset_base is not None:
         assets.localise_map(m, asset_base)
     return m

@@ -23,12 +23,16 @@ WORDS = {
         "hide": "Hide legend",
         "show": "Legend",
         "when": "When",
+        "zoomIn": "Zoom in",
+        "fullscreen": "Full Screen",
         "caption": r"^Showing 270 incidents as small symbols",
     },
     "ko": {
         "hide": "범례 숨기기",
         "show": "범례",
         "when": "일시",
+        "zoomIn": "확대",
+        "fullscreen": "전체 화면",
         "caption": r"^사건 270건을 작은 기호로 표시",
     },
 }
@@ -93,6 +97,11 @@ def test_canvas_layer_and_legend_in_each_language(pages):
                 page.goto(pages[lang].as_uri())
                 page.wait_for_function("document.body.dataset.incidentsDrawn", timeout=60_000)
                 expect(page.locator(".map-caption")).to_have_text(re.compile(words["caption"]))
+                zoom_in = page.locator(".leaflet-control-zoom-in")
+                expect(zoom_in).to_have_attribute("title", words["zoomIn"])
+                expect(zoom_in).to_have_attribute("aria-label", words["zoomIn"])
+                fullscreen = page.locator(".leaflet-control-fullscreen a, a.fullscreen-icon")
+                expect(fullscreen.first).to_have_attribute("title", words["fullscreen"])
                 button = page.locator(".map-legend .lg-toggle")
                 expect(button).to_have_text(words["hide"])
                 _click_centre(page, button)

@@ -44,6 +44,14 @@
                 } catch (err) { /* another origin: nothing to forward to */ }
             });
         }
+        // Leaflet's zoom buttons name themselves in English: name them in the reader's language.
+        [["in", opts.words.zoomIn], ["out", opts.words.zoomOut]].forEach(function (pair) {
+            var zoomButton = map.getContainer().querySelector(".leaflet-control-zoom-" + pair[0]);
+            if (zoomButton) {
+                zoomButton.title = pair[1];
+                zoomButton.setAttribute("aria-label", pair[1]);
+            }
+        });
         L.control.scale({position: "topright"}).addTo(map);
         map.on("zoomend layeradd resize", E.declutter);
     };
