@@ -47,7 +47,6 @@ def route_layer(
     words in ``lang``."""
     t = translator(lang)
     group = folium.FeatureGroup(name="Routes", show=True, control=False)
-
     for _, leg in routes.iterrows():
         leg = leg.copy()
         leg["from_name"] = place_label_by_id(places, leg["from_place"], lang=t.lang)
