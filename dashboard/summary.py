@@ -100,8 +100,13 @@ _CONFIDENCE_WORDS = {
 }
 
 
+def confidence_name(key: str, *, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A confidence level's name ("reported"; "보도됨"), as selections and popups give it."""
+    return translator(lang).gettext(_CONFIDENCE_WORDS[key]) if key in _CONFIDENCE_WORDS else key
+
+
 def _confidence_word(key: str, t: Translator) -> str:
-    return t.gettext(_CONFIDENCE_WORDS[key]) if key in _CONFIDENCE_WORDS else key
+    return confidence_name(key, lang=t.lang)
 
 
 def _n_of_total(t: Translator, shown: int, total: int) -> str:

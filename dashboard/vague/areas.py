@@ -21,7 +21,7 @@ from shapely.ops import nearest_points
 
 from dashboard.data import basemap
 from dashboard.i18n import DEFAULT_LANGUAGE, translator
-from dashboard.placenames import country_label
+from dashboard.placenames import country_label, place_label
 
 # Gazetteer kinds whose point is only a stand-in for an area: never draw them as a point.
 AREA_KINDS = frozenset({"country", "province", "border_area"})
@@ -184,20 +184,36 @@ def country_name(iso: str, *, lang: str = DEFAULT_LANGUAGE) -> str:
     return country_label(iso, lang=lang)
 
 
-def area_label(key: str, *, lang: str = DEFAULT_LANGUAGE) -> str:
+def area_label(
+    key: str, places: gpd.GeoDataFrame | None = None, *, lang: str = DEFAULT_LANGUAGE
+) -> str:
     """The words for an area key ("country:CN", "border:CN-MN", "province:Ryanggang"):
-    "In China, place not stated" and so on, in the reader's language."""
+    "In China, place not stated" and so on, in the reader's language. A province is named by
+    the gazetteer's province place in the reader's script where ``places`` has one."""
     t = translator(lang)
     kind, _, what = key.partition(":")
     if kind == "country":
-        return t.gettext("In {country}, place not stated", country=country_name(what, lang=t.lang))
+        return t.gettext("In {area}, place not stated", area=country_name(what, lang=t.lang))
     if kind == "border":
         # English names in alphabetical order, as the key's codes are (Mongolia–China reads
         # China–Mongolia in every language, so the words match the key)
         a, b = sorted((country_name(c) for c in what.split("-")), key=str)
         names = {country_name(c): country_name(c, lang=t.lang) for c in what.split("-")}
         return t.gettext("On the {a}–{b} border, place not stated", a=names[a], b=names[b])
-    return t.gettext("In {province} Province, place not stated", province=what)
+    return t.gettext("In {area}, place not stated", area=_province_name(what, places, t.lang))
+
+
+def _province_name(admin1: str, places: gpd.GeoDataFrame | None, lang: str) -> str:
+    """ "Ryanggang Province", or the gazetteer province's name in the reader's script (량강도)
+    when it has one."""
+    t = translator(lang)
+    if t.lang != DEFAULT_LANGUAGE and places is not None and len(places):
+        rows = places[(places["kind"] == "province") & (places["admin1"] == admin1)]
+        for _, row in rows.iterrows():
+            name = place_label(row, lang=t.lang)
+            if name != row["name"]:
+                return name
+    return t.gettext("{province} Province", province=admin1)
 
 
 def incident_area(
@@ -215,7 +231,7 @@ def incident_area(
         shape = basemap.country_shape(iso)
         if shape is None:
             return None
-        return f"country:{iso}", area_label(f"country:{iso}", lang=lang), shape
+        return f"country:{iso}", area_label(f"country:{iso}", places, lang=lang), shape
     if level != 3:
         return None
     pid = str(row.get("place_id", "") or "")
@@ -226,13 +242,13 @@ def incident_area(
         )
         if found:
             iso = "-".join(sorted((str(place["country"]), found[1])))
-            return f"border:{iso}", area_label(f"border:{iso}", lang=lang), found[0]
+            return f"border:{iso}", area_label(f"border:{iso}", places, lang=lang), found[0]
     admin1 = str(row.get("admin1", "") or "")
     if place is not None and place["kind"] == "province":
         admin1 = str(place["admin1"] or place["name"])
     shape = province_shape(admin1)
     if shape is not None:
-        return f"province:{admin1}", area_label(f"province:{admin1}", lang=lang), shape
+        return f"province:{admin1}", area_label(f"province:{admin1}", places, lang=lang), shape
     return None
 
 
@@ -295,7 +311,7 @@ def area_groups(
     for key, ids in incidents["incident_id"].astype(str).groupby(keys[keys.notna()]):
         _, label, shape = _AREA_CACHE[key]
         if lang != DEFAULT_LANGUAGE:
-            label = area_label(str(key), lang=lang)
+            label = area_label(str(key), places, lang=lang)
         precision = 4 if key.startswith("country:") else 3
         groups.append(AreaGroup(str(key), label, shape, precision, list(ids), lang))
     return sorted(groups, key=lambda g: (-g.precision, g.key))

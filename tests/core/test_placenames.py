@@ -74,6 +74,18 @@ def test_vague_area_words_in_korean():
     assert area_label("country:CN") == "In China, place not stated"
 
 
+def test_provinces_in_hangul_only_where_the_gazetteer_has_them(places):
+    assert (
+        area_label("province:Ryanggang", places, lang="ko")
+        == "량강도 내 어딘가, 장소 밝혀지지 않음"
+    )
+    assert area_label("province:Ryanggang", places) == "In Ryanggang Province, place not stated"
+    # no gazetteer place for this province: its English name stays, never a made-up one
+    assert area_label("province:North Hamgyong", places, lang="ko") == (
+        "North Hamgyong 도 내 어딘가, 장소 밝혀지지 않음"
+    )
+
+
 def test_leg_end_words_in_korean(places):
     leg = pd.Series(
         {
