@@ -142,5 +142,5 @@ def brief_card_html(row: pd.Series, t: Translator | None = None) -> str:
         f"<div class='when'>{unconfirmed}{esc(row['date_text'])}</div>"
         f"<div class='place'>{esc(date_window_text(row, lang=t.lang))}<br>{esc(row['location'])}{esc(approx)}</div>"
         f"<div class='summary'>{esc(row['summary'])}</div>"
-        f"<div class='cite'>{citation_html(row)}</div></div>"
+        f"<div class='cite'>{citation_html(row, lang=t.lang)}</div></div>"
     )

@@ -111,7 +111,7 @@ def record_panel(dataset: Dataset, incident_id: str | None, t: Translator) -> No
     if match.empty:
         st.caption(t.gettext("The selected incident is not in the current data."))
         return
-    st.html(f"<div class='record-panel'>{incident_popup_html(match.iloc[0])}</div>")
+    st.html(f"<div class='record-panel'>{incident_popup_html(match.iloc[0], lang=t.lang)}</div>")
     auth.internal_notes(match.iloc[0])
     st.button(
         t.gettext("Clear selection"),

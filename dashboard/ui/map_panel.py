@@ -1,19 +1,72 @@
 """The map frame: drawn once per session and basemap, then fed only layers and view requests;
 and what a map click or a table row selects.
+
+The frame is built in the language it was first shown in; after a language switch the layers
+carry the new words (``MapWords``), so switching never reloads the map.
 """
 
 from __future__ import annotations
 
+import folium
 import pandas as pd
 import streamlit as st
+from branca.element import MacroElement
+from jinja2 import Template
 from streamlit_folium import st_folium
 
+from dashboard.i18n import translator
 from dashboard.map.base import base_map
 from dashboard.map.click import CLICK_FIELD, clicked_incident_id
 from dashboard.map.layers import map_layers
+from dashboard.map.legend import legend_html
+from dashboard.map.scripts import json_for_script
 from dashboard.map.view import result_bounds
-from dashboard.ui.session import request_view
+from dashboard.ui.session import current_language, request_view
+from dashboard.ui.styles import static_text
 from dashboard.vague.areas import incident_area
+
+
+class MapWords(MacroElement):
+    """The base map's words in another language (``static/app/map_words.js``): the legend,
+    its fold button, the zoom and full-screen buttons. Sent with the layers."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this.script_text() }}
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self._name = "MapWords"
+        self.lang = lang
+
+    def script_text(self) -> str:
+        t = translator(self.lang)
+        words = {
+            "lang": t.lang,
+            "legendHtml": legend_html(lang=t.lang),
+            # as base_map's MapBehaviour and Fullscreen word them
+            "behaviour": {
+                "legend": t.gettext("Legend"),
+                "hideLegend": t.gettext("Hide legend"),
+                "zoomIn": t.gettext("Zoom in"),
+                "zoomOut": t.gettext("Zoom out"),
+            },
+            "fullScreen": t.gettext("Full Screen"),
+        }
+        return (
+            static_text("map_words.js") + f"\nwindow.escapeeMapWords({json_for_script(words)});\n"
+        )
+
+
+def mounted_language(key: str, basemap: str, lang: str) -> str:
+    """The language the map frame for ``key`` and ``basemap`` was first built in this
+    session: rebuilt in another, the frame would reload."""
+    mounted = st.session_state.setdefault("_map_lang", {})
+    return mounted.setdefault(f"{key}:{basemap}", lang)
 
 
 def show_map(
@@ -24,15 +77,25 @@ def show_map(
     returned: list[str],
 ) -> dict | None:
     """The map, mounted once per session and basemap: each run sends only its layers (and
-    any view request), so filters, selections and briefing steps never reload or blank it."""
-    base = base_map(basemap_name=st.session_state["basemap"], presentation=presentation)
+    any view request), so filters, selections, briefing steps and language switches never
+    reload or blank it."""
+    lang = current_language()
+    basemap = st.session_state["basemap"]
+    base_lang = mounted_language(key, basemap, lang)
+    base = base_map(basemap_name=basemap, presentation=presentation, lang=base_lang)
+    layers = map_layers(presentation=presentation, lang=lang, **layers_for)
+    if lang != base_lang or st.session_state.get("_lang_switched"):
+        # (switched back, the frame still shows the other language's words: send them too)
+        words = folium.FeatureGroup(name="Words", show=True, control=False)
+        MapWords(lang).add_to(words)
+        layers.insert(0, words)
     with st.container(key="main_map"):  # the page's stylesheet sizes this frame to the screen
         return st_folium(
             base,
             key=key,
             height=560,
             use_container_width=True,
-            feature_group_to_add=map_layers(presentation=presentation, **layers_for),
+            feature_group_to_add=layers,
             returned_objects=returned,
         )
 

@@ -171,6 +171,7 @@ def keep_choices() -> None:
     """Language switch callback: store each translated widget's value (its keys, read through
     the old language's labels) as its own state, so the new labels show the same choices."""
     state = st.session_state
+    state["_lang_switched"] = True  # the map frame's words follow from now on (map_panel)
     for key in list(state.keys()):
         if key in TRANSLATED_CHOICES or TRANSLATED_CHOICE_KEYS.fullmatch(str(key)):
             state[key] = state[key]

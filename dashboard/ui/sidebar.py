@@ -38,11 +38,6 @@ PLAY_STEP_LABELS = {
 }
 PLAY_SPEEDS = {"slow": 2.5, "normal": 1.2, "fast": 0.5}
 PLAY_SPEED_LABELS = {"slow": N_("slow"), "normal": N_("normal"), "fast": N_("fast")}
-BASEMAP_LABELS = {
-    "offline": N_("Offline map (Natural Earth)"),
-    "light": N_("Light web tiles (CARTO, online only)"),
-    "dark": N_("Dark web tiles (CARTO, online only)"),
-}
 
 
 def sidebar(dataset: Dataset, span: Span) -> None:
@@ -56,7 +51,7 @@ def sidebar(dataset: Dataset, span: Span) -> None:
         t.gettext("Basemap"),
         list(BASEMAPS),
         key="basemap",
-        format_func=lambda k: t.gettext(BASEMAP_LABELS[k]) if k in BASEMAP_LABELS else BASEMAPS[k],
+        format_func=lambda k: t.gettext(BASEMAPS[k]),
     )
     briefing_widgets(dataset, t)
 

@@ -19,7 +19,7 @@ from dashboard.i18n import LANGUAGE_LABEL, LANGUAGES, translator
 from dashboard.summary import count_line
 from dashboard.vocab import CATEGORIES, CONFIDENCE_NAMES
 from tests.acceptance import conftest as acceptance
-from tests.acceptance.ui import ARTIFACTS, FIRST_DRAW, UI, Core, url_params
+from tests.acceptance.ui import ARTIFACTS, FIRST_DRAW, MAP_IFRAME, UI, Core, url_params
 
 pytestmark = pytest.mark.browser
 # The acceptance suite's fixtures, shared rather than copied.
@@ -68,6 +68,8 @@ def test_a_korean_link_opens_in_korean_and_switches_to_english(app: UI, core: Co
     expect(sidebar.get_by_text(KO.gettext("Date window"), exact=True)).to_be_visible()
     expect(app.button(KO.gettext("Reset filters"))).to_be_visible()
     app.wait_for_map("true", timeout=FIRST_DRAW)
+    legend_head = app.page.frame_locator(MAP_IFRAME).locator(".map-legend [data-legend-head='cat']")
+    expect(legend_head).to_have_text(KO.gettext("Incidents"))
     assert app.wait_idle(60_000)
     app.set_probe()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -83,18 +85,24 @@ def test_a_korean_link_opens_in_korean_and_switches_to_english(app: UI, core: Co
     app.page.wait_for_function("() => !location.search.includes('lang=')")
     params = url_params(app.page.url)
     assert (params.get("cat"), params.get("conf")) == ("arrest", "reported"), params
-    # The map was not reloaded: the mark on its live Leaflet object is still there.
+    # The map's own words follow (legend, zoom button) ...
+    expect(legend_head).to_have_text("Incidents")
+    expect(
+        app.page.frame_locator(MAP_IFRAME).locator(".leaflet-control-zoom-in")
+    ).to_have_attribute("title", "Zoom in")
+    # ... and the map was not reloaded: the mark on its live Leaflet object is still there.
     assert app.wait_idle(60_000)
     state = app.wait_for_map("true")
     assert state["frames"] == 1
     assert app.page.evaluate(
         "(sel) => document.querySelector(sel).contentWindow.map.__probe === 1",
-        ".st-key-main_map iframe",
+        MAP_IFRAME,
     ), "switching language reloaded the map"
 
     # And back: the link carries the language again, the filters still hold.
     choose_language(app, "en", "ko")
     expect(app.page.locator(".view-count b")).to_have_text(ko_line)
     html_lang(app, "ko")
+    expect(legend_head).to_have_text(KO.gettext("Incidents"))
     app.page.wait_for_function("() => location.search.includes('lang=ko')")
     assert url_params(app.page.url)["cat"] == "arrest"
