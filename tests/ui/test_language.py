@@ -7,6 +7,7 @@ Expected words come from the catalogs (``dashboard.i18n``), never from the page 
 from __future__ import annotations
 
 import html
+import json
 import re
 
 import pytest
@@ -81,6 +82,14 @@ def _shown_words(at: AppTest) -> dict[str, list[str]]:
     }
 
 
+def _map_args(at: AppTest) -> dict:
+    """What the app hands streamlit-folium: the base map (``script``, ``html``; a change
+    reloads the frame) and the layers (``feature_group``)."""
+    maps = [e for e in at.get("component_instance") if e.proto.component_name.endswith("st_folium")]
+    assert len(maps) == 1
+    return json.loads(maps[0].proto.json_args)
+
+
 def test_a_korean_link_opens_in_korean(app):
     app.query_params["lang"] = "ko"
     _run(app)
@@ -122,6 +131,8 @@ def test_switching_language_keeps_the_filters_and_the_link_carries_it(app):
         "countries": ["CN"],
     }
     line_ko = _html_text(app, "view-count")
+    base_ko = {k: _map_args(app)[k] for k in ("script", "html", "header")}
+    assert KO.gettext("Hide legend") in base_ko["script"]
 
     app.selectbox(key="lang").set_value("en")
     _run(app)
@@ -134,6 +145,10 @@ def test_switching_language_keeps_the_filters_and_the_link_carries_it(app):
     assert "lang" not in params  # English is the default: left out of the link
     assert {k: params.get(k) for k in FILTERED} == FILTERED
     line_en = _html_text(app, "view-count")
+    # The map frame is not rebuilt (that would reload it): its words come with the layers.
+    args = _map_args(app)
+    assert {k: args[k] for k in base_ko} == base_ko
+    assert "escapeeMapWords" in args["feature_group"] and "Hide legend" in args["feature_group"]
     assert not HANGUL.search(line_en.split(" · ")[0])
 
     app.selectbox(key="lang").set_value("ko")
