@@ -28,6 +28,13 @@ UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "ods", "geojson", "json", "
 LEAVE_OUT = N_("(leave out)")
 PREVIEW_ROWS = 50
 PROBLEM_ROWS = 500
+# The problem table's headers (and the preview's first), translated where shown.
+PROBLEM_COLUMNS = {
+    "line": N_("line"),
+    "column": N_("column"),
+    "problem": N_("problem"),
+    "severity": N_("severity"),
+}
 # Required fields the importer derives when nothing gives them (see convert.finish).
 DERIVED = {"incident_id", "date_text", "country"}
 
@@ -249,6 +256,7 @@ def import_panel(store, *, editing: bool | None = None, key: str = "importer") -
             for r in plan.rows[:PREVIEW_ROWS]
         ]
     )
+    preview = preview.rename(columns={"line": t.gettext("line")})
     st.dataframe(preview, hide_index=True, key=f"{key}-preview")
     summary = plan.summary()
     if plan.problems:
@@ -272,6 +280,7 @@ def import_panel(store, *, editing: bool | None = None, key: str = "importer") -
                 for p in plan.problems[:PROBLEM_ROWS]
             ]
         )
+        table = table.rename(columns=lambda c: t.gettext(PROBLEM_COLUMNS[c]))
         st.dataframe(table, hide_index=True, key=f"{key}-problems")
         if len(plan.problems) > PROBLEM_ROWS:
             st.caption(
