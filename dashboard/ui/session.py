@@ -75,12 +75,14 @@ def init_state(dataset: Dataset) -> None:
     state = parse_state(params, span)
     st.session_state.update(
         widget_values(state, span, BASEMAPS),
-        play_step="1 month",
-        play_speed="normal",
         playing=False,
         _initialised=dataset.incidents_path,
         _views=0,
     )
+    # Play's step and speed are not in the link; seeded here rather than by the widgets'
+    # defaults, so the language switch may set them (``keep_choices``).
+    st.session_state.setdefault("play_step", "1 month")
+    st.session_state.setdefault("play_speed", "normal")
     # A link that names a view reopens it; otherwise the map fits what the filters show.
     if "lat" in params and "lon" in params:
         request_view(center=state.center, zoom=state.zoom)
