@@ -16,11 +16,13 @@ $(VENV)/.installed: requirements.txt
 setup: $(VENV)/.installed
 
 # Browser tests drive Debian's Chromium through Playwright (no browser download); Noto CJK
-# draws the Korean and Chinese place names in the browser and in exported images.
+# draws the Korean and Chinese place names in the browser and in exported images; poppler's
+# pdftotext and pdftoppm read back and render the exported PDFs (tests/export).
 browser:
-	@if [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
+	@if [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1 || \
+		[ ! -x /usr/bin/pdftoppm ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			chromium chromium-driver fonts-noto-cjk; \
+			chromium chromium-driver fonts-noto-cjk poppler-utils; \
 	fi
 
 # Database tests start their own throwaway PostgreSQL cluster with PostGIS (no service).
