@@ -21,8 +21,8 @@ from dashboard.export.legend import LEGEND_TITLE, legend_handles
 from dashboard.export.mapdraw import draw_with_inset, north_arrow, scale_bar
 from dashboard.export.spec import DAY_PATTERN, credit_line
 from dashboard.export.wrap import wrap_to_width
-from dashboard.i18n import DEFAULT_LANGUAGE, N_, Translator, translator
-from dashboard.summary import date_window_text
+from dashboard.i18n import DEFAULT_LANGUAGE, Translator, translator
+from dashboard.summary import confidence_name, date_window_text
 from dashboard.vocab import (
     CATEGORIES,
     CONFIDENCE,
@@ -36,12 +36,6 @@ SHEET_SIZE = (8.27, 11.69)  # A4 portrait, inches
 
 
 _LINE = 1.38  # line height as a multiple of the font size
-# The confidence levels as the sheet names them ("Confidence: reported (…)").
-CONFIDENCE_WORDS = {
-    "confirmed": N_("confirmed"),
-    "reported": N_("reported"),
-    "unconfirmed": N_("unconfirmed"),
-}
 
 
 def _sheet_entry(row: pd.Series, width_pt: float, t: Translator) -> list[tuple[str, dict]]:
@@ -59,7 +53,7 @@ def _sheet_entry(row: pd.Series, width_pt: float, t: Translator) -> list[tuple[s
     level = row["confidence"]
     confidence = t.gettext(
         "Confidence: {level} ({meaning})",
-        level=t.gettext(CONFIDENCE_WORDS.get(level, level)),
+        level=confidence_name(level, lang=t.lang),
         meaning=t.gettext(CONFIDENCE[level]),
     )
 
