@@ -12,6 +12,7 @@ import geopandas as gpd
 import pandas as pd
 
 from dashboard.i18n import DEFAULT_LANGUAGE, N_, translator
+from dashboard.placenames import place_label
 from dashboard.vague.areas import AREA_KINDS
 from dashboard.vocab import CATEGORIES
 
@@ -103,8 +104,3 @@ def named_places(
             continue
         names.append(place_label(places.loc[pid], lang=lang))
     return list(dict.fromkeys(names))
-
-
-def place_label(place: pd.Series, *, lang: str = DEFAULT_LANGUAGE) -> str:
-    """A place's name as the export writes it in ``lang``."""
-    return str(place["name"])

@@ -17,6 +17,7 @@ from dashboard.export.extent import dense_box
 from dashboard.export.symbols import draw_incidents, draw_uncertainty, route_linestyle
 from dashboard.geodesy import arc_points
 from dashboard.i18n import DEFAULT_LANGUAGE, translator
+from dashboard.placenames import place_label
 from dashboard.vague import snapshot as vague_snapshot
 from dashboard.vague.areas import AREA, AREA_KINDS, POINT, area_groups, drawn_as
 from dashboard.vocab import (
@@ -121,7 +122,7 @@ def draw_map(
         )
     how = drawn_as(incidents, places)
     points = incidents[how == POINT] if len(incidents) else incidents
-    groups = area_groups(incidents[how == AREA], places) if len(incidents) else []
+    groups = area_groups(incidents[how == AREA], places, lang=lang) if len(incidents) else []
     vague = (
         routes["unknown_end"].ne("").to_numpy()
         if "unknown_end" in routes and len(routes)
@@ -179,7 +180,7 @@ def draw_map(
                 markeredgewidth=3 * scale,
                 zorder=8,
             )
-    end_labels = vague_snapshot.draw_vague_legs(ax, vague_legs, places, scale)
+    end_labels = vague_snapshot.draw_vague_legs(ax, vague_legs, places, scale, lang=lang)
     symbols = draw_incidents(ax, points, scale)
     # Labels: the areas' counts first, then places with incidents or legs, then unstated ends.
     avoid = list(zip(points["longitude"], points["latitude"], strict=True)) if len(points) else []
@@ -203,7 +204,9 @@ def draw_map(
     for pid, place in places.iterrows():
         if pid not in shown_places or place["kind"] in AREA_KINDS:
             continue
-        items.append(((place["longitude"], place["latitude"]), place["name"], place_style))
+        items.append(
+            ((place["longitude"], place["latitude"]), place_label(place, lang=lang), place_style)
+        )
     items += [(anchor, text, end_style) for anchor, text in end_labels]
     obstacles = list(symbols)
     if (

@@ -47,9 +47,7 @@ def _sheet_entry(row: pd.Series, width_pt: float, t: Translator) -> list[tuple[s
         if pd.notna(row["source_date"])
         else t.gettext("date not stated")
     )
-    head = (
-        f"{row['date_text']} ({date_window_text(row)}) · {row['location']} · {t.gettext(cat.label)}"
-    )
+    head = f"{row['date_text']} ({date_window_text(row, lang=t.lang)}) · {row['location']} · {t.gettext(cat.label)}"
     level = row["confidence"]
     confidence = t.gettext(
         "Confidence: {level} ({meaning})",

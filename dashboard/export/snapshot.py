@@ -136,7 +136,7 @@ def _snapshot_figure(incidents, routes, places, spec: SnapshotSpec, made) -> plt
             borderaxespad=0,
         )
     foot_size = 8 * scale
-    totals = totals_line(len(incidents), len(routes))
+    totals = totals_line(len(incidents), len(routes), lang=spec.lang)
     fig.text(0.985, 0.015, totals, fontsize=foot_size, color=INK_MUTED, va="bottom", ha="right")
     room = 0.97 * width_in * 72 - text_width_pt(totals, foot_size) - 24 * scale
     credit = wrap_to_width(
