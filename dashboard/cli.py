@@ -19,7 +19,7 @@ from dashboard.data.places import PLACES_PATH
 from dashboard.data.routes import ROUTES_PATH
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from dashboard.problems import errors
-from dashboard.summary import TITLE, summary_lines, totals_line
+from dashboard.summary import summary_lines, totals_line
 from dashboard.vocab import EXPORT_ASPECTS, EXPORT_FORMATS
 
 
@@ -77,7 +77,7 @@ def _date_arg(text: str):
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from dashboard.export import ExportError, SnapshotSpec, render, write_output
+    from dashboard.export import ExportError, SnapshotSpec, alt_text, render, write_output
     from dashboard.filters import (
         Filters,
         data_window,
@@ -85,7 +85,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         prepare,
         routes_for,
     )
-    from dashboard.summary import view_subtitle
+    from dashboard.summary import title, view_subtitle
     from dashboard.vocab import CATEGORIES
 
     unknown = [c for c in args.category or [] if c not in CATEGORIES]
@@ -113,9 +113,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     )
     shown = filter_incidents(incidents, filters)
     legs = routes_for(dataset.routes, shown)
-    subtitle = view_subtitle(filters, span, shown, len(incidents), legs)
+    subtitle = view_subtitle(filters, span, shown, len(incidents), legs, lang=args.lang)
     spec = SnapshotSpec(
-        title=args.title,
+        title=args.title or title(lang=args.lang),
         subtitle=subtitle,
         aspect=args.aspect,
         width_px=args.width,
@@ -125,10 +125,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         data = render(args.format, shown, legs, dataset.places, spec, sheet=args.sheet)
         out = write_output(args.out, data, force=args.force)
+        described = None
+        if args.alt_text:
+            described = alt_text(shown, legs, dataset.places, spec.title, lang=spec.lang)
+            text_out = write_output(f"{out}.txt", (described + "\n").encode(), force=args.force)
     except ExportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(f"wrote {out} ({len(data):,} bytes): {totals_line(len(shown), len(legs))}")
+    if described is not None:
+        print(f"wrote {text_out} (text description):\n{described}")
     return 0
 
 
@@ -155,7 +161,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--dated-only", action="store_true", help="leave out incidents with no stated year"
     )
-    export.add_argument("--title", default=TITLE)
+    export.add_argument(
+        "--title", help="the export's title (default: the dashboard's name in --lang)"
+    )
     export.add_argument("--aspect", default="16:9", choices=list(EXPORT_ASPECTS))
     export.add_argument(
         "--width", type=int, default=2400, help="image width in pixels (default 2400)"
@@ -169,6 +177,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_LANGUAGE,
         choices=list(LANGUAGES),
         help="language of the export's title, legend and captions (default en)",
+    )
+    export.add_argument(
+        "--alt-text",
+        action="store_true",
+        help="also write the export's text description to PATH.txt (and print it)",
     )
     export.add_argument("--force", action="store_true", help="overwrite an existing file")
     export.set_defaults(func=cmd_export)
