@@ -36,6 +36,9 @@ SVG_FALLBACKS = (
     "NanumGothic",
     "Noto Sans CJK SC",
 )
+#: Drawn from only for characters Noto Sans CJK lacks (Lao place names in the gazetteer):
+#: matplotlib falls back glyph by glyph along ``font.family``. Ships with matplotlib.
+GLYPH_FALLBACKS = ("DejaVu Sans",)
 FONT_FILES = ("NotoSansCJK-Regular.ttc", "NotoSansCJK-Bold.ttc")
 FONT_DIRS = (
     Path("/usr/share/fonts/opentype/noto"),
@@ -88,13 +91,20 @@ def export_family() -> str:
 def font_rc() -> dict[str, object]:
     """matplotlib settings under which every text of a static export is set in Noto Sans CJK:
     the generic ``sans-serif`` resolves to it (no name after it exists on a bare Debian, so
-    nothing else is ever picked, not even for italic), SVG text names the fallbacks, PDF
-    embeds Type 3 glyphs."""
+    nothing else is picked, not even for italic), DejaVu Sans only for glyphs it lacks (Lao);
+    SVG text names the fallbacks, PDF embeds Type 3 glyphs."""
     family = export_family()
     return {
-        "font.family": ["sans-serif"],
+        "font.family": ["sans-serif", *GLYPH_FALLBACKS],
         "font.sans-serif": [family, *SVG_FALLBACKS],
         "svg.fonttype": "none",
         "pdf.fonttype": 3,
         "axes.unicode_minus": False,  # U+2212 is fine in Noto, but keep hyphen-minus searchable
     }
+
+
+def generic_family_last(svg: bytes) -> bytes:
+    """An SVG's font-family lists with CSS's generic ``sans-serif`` moved after the glyph
+    fallbacks (matplotlib writes it where the family list has it, before them)."""
+    fallbacks = ", ".join(repr(name) for name in GLYPH_FALLBACKS)
+    return svg.replace(f"sans-serif, {fallbacks}".encode(), f"{fallbacks}, sans-serif".encode())

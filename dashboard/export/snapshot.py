@@ -14,7 +14,7 @@ from PIL.PngImagePlugin import PngInfo
 
 from dashboard.export.alttext import alt_text
 from dashboard.export.extent import fitted_extent
-from dashboard.export.fonts import font_rc
+from dashboard.export.fonts import font_rc, generic_family_last
 from dashboard.export.legend import LEGEND_TITLE, legend_handles
 from dashboard.export.mapdraw import draw_with_inset, north_arrow, scale_bar
 from dashboard.export.spec import ASPECTS, ExportError, SnapshotSpec, credit_line
@@ -73,7 +73,7 @@ def snapshot(
             plt.close(fig)
     data = buf.getvalue()
     if fmt == "svg":
-        data = describe_svg(data, spec.title, described, spec.lang)
+        data = describe_svg(generic_family_last(data), spec.title, described, spec.lang)
     return data
 
 
