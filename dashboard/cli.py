@@ -122,13 +122,17 @@ def cmd_export(args: argparse.Namespace) -> int:
         dpi=args.dpi,
         lang=args.lang,
     )
+    text_path = f"{args.out}.txt"
+    if args.alt_text and os.path.exists(text_path) and not args.force:
+        print(f"error: {text_path}: already exists; use --force to overwrite it", file=sys.stderr)
+        return 1
     try:
         data = render(args.format, shown, legs, dataset.places, spec, sheet=args.sheet)
         out = write_output(args.out, data, force=args.force)
         described = None
         if args.alt_text:
             described = alt_text(shown, legs, dataset.places, spec.title, lang=spec.lang)
-            text_out = write_output(f"{out}.txt", (described + "\n").encode(), force=args.force)
+            text_out = write_output(text_path, (described + "\n").encode(), force=args.force)
     except ExportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
