@@ -126,6 +126,7 @@ def _sheet_pages(incidents, routes, places, title, subtitle, made, t: Translator
             alignment="left",
             borderaxespad=0,
             handlelength=2.2,
+            markerscale=0.7,  # symbols sized for the snapshot's 8.5 pt rows overlapped here
         )
     ordered = incidents.sort_values(["date_start", "incident_id"], na_position="last")
     y = 0.475
