@@ -15,7 +15,8 @@ import pandas as pd
 
 from dashboard.data.stories import Step, Story, date_order_steps
 from dashboard.filters import Filters
-from dashboard.summary import TITLE, describe
+from dashboard.i18n import DEFAULT_LANGUAGE
+from dashboard.summary import describe, title
 from dashboard.vague.areas import incident_area
 from dashboard.vocab import PRECISIONS
 
@@ -45,12 +46,15 @@ def briefing_plan(
     legs: pd.DataFrame,
     f: Filters,
     span: tuple[dt.date, dt.date],
+    *,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> Briefing:
     """The named story over all loaded incidents and legs, or (no story) the incidents the
-    filters show, in date order, titled with the dashboard's name and the selection in words."""
+    filters show, in date order, titled with the dashboard's name and the selection in words
+    (in the reader's language; a story's own title and intro are data, kept as written)."""
     if story is None:
-        what = describe(f, span, int(shown["date_start"].isna().sum()))
-        return Briefing(date_order_steps(shown), shown, legs, TITLE, what)
+        what = describe(f, span, int(shown["date_start"].isna().sum()), lang=lang)
+        return Briefing(date_order_steps(shown), shown, legs, title(lang=lang), what)
     ids = [s.incident_id for s in story.steps]
     story_legs = {(s.route_id, s.leg) for s in story.steps if s.route_id}
     route_legs = routes[

@@ -21,6 +21,8 @@ from dashboard.data import basemap
 from dashboard.data.incidents import effective_end
 from dashboard.data.places import normalise_name, place_names
 from dashboard.gazetteer.romanise import romanisation_key
+from dashboard.i18n import DEFAULT_LANGUAGE, translator
+from dashboard.placenames import country_label
 from dashboard.vocab import ACTOR_GROUPS, CATEGORIES, OTHER_ACTOR
 
 
@@ -184,7 +186,10 @@ def routes_for(routes: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame) -> gpd.Geo
     return routes[routes["incident_ids"].map(lambda ids: not keep.isdisjoint(ids))]
 
 
-def country_names() -> dict[str, str]:
-    """ISO alpha-2 code to English name, from the shipped basemap."""
+def country_names(*, lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """ISO alpha-2 code to name, for the countries of the shipped basemap: the basemap's
+    English names, or the locale's own (``placenames.country_label``) in another language."""
     frame = basemap.countries().dropna(subset=["iso_a2"])
-    return dict(zip(frame["iso_a2"], frame["name"], strict=True))
+    if translator(lang).lang == DEFAULT_LANGUAGE:
+        return dict(zip(frame["iso_a2"], frame["name"], strict=True))
+    return {iso: country_label(iso, lang=lang) for iso in frame["iso_a2"]}

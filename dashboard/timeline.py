@@ -13,6 +13,7 @@ import pandas as pd
 
 from dashboard.data.incidents import effective_end
 from dashboard.filters import monthly_counts
+from dashboard.i18n import DEFAULT_LANGUAGE, N_, translator
 from dashboard.vocab import CATEGORIES
 
 TIMELINE_DETAIL_LIMIT = 500  # above this the timeline shows monthly counts
@@ -20,11 +21,23 @@ WINDOW_BAND = "#f2d13c"  # the date window drawn behind the marks
 
 Window = tuple[dt.date, dt.date]
 
+# The detailed timeline's tooltip: each column under the heading it has always had in English
+# (its own name), translated for other languages.
+_TOOLTIP_FIELDS = [
+    ("incident_id", N_("incident_id")),
+    ("date_text", N_("date_text")),
+    ("location", N_("location")),
+    ("label", N_("label")),
+]
 
-def timeline_rows(inc: pd.DataFrame, shown: pd.DataFrame, window: Window) -> pd.DataFrame:
+
+def timeline_rows(
+    inc: pd.DataFrame, shown: pd.DataFrame, window: Window, *, lang: str = DEFAULT_LANGUAGE
+) -> pd.DataFrame:
     """One row per dated incident for the detailed timeline: its date range (an end the source
-    does not state runs to the window's end, not beyond), category label and whether the
-    filters show it."""
+    does not state runs to the window's end, not beyond), category label (in the reader's
+    language) and whether the filters show it."""
+    t = translator(lang)
     dated = inc.loc[inc["date_start"].notna(), ["incident_id", "category", "date_start"]]
     detail = pd.DataFrame(
         inc.loc[dated.index, ["incident_id", "date_start", "date_end", "date_text", "location"]]
@@ -34,24 +47,31 @@ def timeline_rows(inc: pd.DataFrame, shown: pd.DataFrame, window: Window) -> pd.
     detail["date_end"] = effective_end(
         detail, max(pd.Timestamp(window[1]), detail["date_start"].max())
     )
-    detail["label"] = dated["category"].map({key: c.label for key, c in CATEGORIES.items()})
+    detail["label"] = dated["category"].map(
+        {key: t.gettext(c.label) for key, c in CATEGORIES.items()}
+    )
     detail["shown"] = dated.index.isin(shown.index)
     return detail
 
 
-def timeline_chart(inc: pd.DataFrame, shown: pd.DataFrame, window: Window) -> alt.Chart | None:
+def timeline_chart(
+    inc: pd.DataFrame, shown: pd.DataFrame, window: Window, *, lang: str = DEFAULT_LANGUAGE
+) -> alt.Chart | None:
     """Incidents over time; one mark per incident when few, monthly counts when many.
 
     Above TIMELINE_DETAIL_LIMIT the browser gets ``monthly_counts`` (at most one row per month
     and category) instead of every incident: at 100,000 that was ~97,000 rows per rerun.
     None when no incident has a date.
     """
+    t = translator(lang)
     dated = inc["date_start"].notna()
     if not dated.any():
         return None
-    domain = [c.label for c in CATEGORIES.values()]
+    domain = [t.gettext(c.label) for c in CATEGORIES.values()]
     colours = [c.colour for c in CATEGORIES.values()]
-    colour = alt.Color("label:N", scale=alt.Scale(domain=domain, range=colours), title="Category")
+    colour = alt.Color(
+        "label:N", scale=alt.Scale(domain=domain, range=colours), title=t.gettext("Category")
+    )
     band = (
         alt.Chart(
             pd.DataFrame({"start": [pd.Timestamp(window[0])], "end": [pd.Timestamp(window[1])]})
@@ -60,12 +80,12 @@ def timeline_chart(inc: pd.DataFrame, shown: pd.DataFrame, window: Window) -> al
         .encode(x="start:T", x2="end:T")
     )
     if int(dated.sum()) <= TIMELINE_DETAIL_LIMIT:
-        detail = timeline_rows(inc, shown, window)
+        detail = timeline_rows(inc, shown, window, lang=t.lang)
         base = alt.Chart(detail).encode(
             y=alt.Y("label:N", title=None, sort=domain),
             color=colour,
             opacity=alt.condition("datum.shown", alt.value(1.0), alt.value(0.25)),
-            tooltip=["incident_id", "date_text", "location", "label"],
+            tooltip=[alt.Tooltip(f, title=t.gettext(msg)) for f, msg in _TOOLTIP_FIELDS],
         )
         marks = base.mark_rule(strokeWidth=6).encode(
             x=alt.X("date_start:T", title=None), x2="date_end:T"
@@ -73,21 +93,24 @@ def timeline_chart(inc: pd.DataFrame, shown: pd.DataFrame, window: Window) -> al
         height = 28 * detail["label"].nunique() + 40
     else:
         months = monthly_counts(inc, pd.Series(inc.index.isin(shown.index), index=inc.index))
-        months["status"] = months["shown"].map({True: "shown", False: "filtered out"})
+        months["label"] = months["label"].map(lambda label: t.gettext(label))
+        months["status"] = months["shown"].map(
+            {True: t.gettext("shown"), False: t.gettext("filtered out")}
+        )
         marks = (
             alt.Chart(months)
             .mark_bar()
             .encode(
                 x=alt.X("month:T", title=None, timeUnit="yearmonth"),
-                y=alt.Y("sum(n):Q", title="Incidents per month"),
+                y=alt.Y("sum(n):Q", title=t.gettext("Incidents per month")),
                 color=colour,
                 opacity=alt.condition("datum.shown", alt.value(1.0), alt.value(0.25)),
                 order=alt.Order("shown:N", sort="descending"),
                 tooltip=[
-                    alt.Tooltip("month:T", timeUnit="yearmonth", title="Month"),
-                    "label",
-                    "status",
-                    alt.Tooltip("sum(n):Q", title="Incidents"),
+                    alt.Tooltip("month:T", timeUnit="yearmonth", title=t.gettext("Month")),
+                    alt.Tooltip("label:N", title=t.gettext("label")),
+                    alt.Tooltip("status:N", title=t.gettext("status")),
+                    alt.Tooltip("sum(n):Q", title=t.gettext("Incidents")),
                 ],
             )
         )

@@ -9,6 +9,7 @@ from folium.plugins import Fullscreen, PolyLineTextPath
 from jinja2 import Template
 
 from dashboard.data import basemap
+from dashboard.i18n import DEFAULT_LANGUAGE, N_, translator
 from dashboard.map import assets, vague
 from dashboard.map.legend import Legend, legend_html
 from dashboard.map.scripts import json_for_script, static_text
@@ -16,10 +17,12 @@ from dashboard.map.vector_basemap import VectorBasemap
 from dashboard.map.view import DEFAULT_CENTER, DEFAULT_ZOOM
 from dashboard.vocab import SEA
 
+# The basemaps a reader can choose, with their names (marked for the catalogs: show them
+# with ``translator(lang).gettext``).
 BASEMAPS = {
-    "offline": "Offline map (Natural Earth)",
-    "light": "Light web tiles (CARTO, online only)",
-    "dark": "Dark web tiles (CARTO, online only)",
+    "offline": N_("Offline map (Natural Earth)"),
+    "light": N_("Light web tiles (CARTO, online only)"),
+    "dark": N_("Dark web tiles (CARTO, online only)"),
 }
 _TILES = {"light": "CartoDB positron", "dark": "CartoDB dark_matter"}
 # What the map needs of folium.Map's default_js / default_css: Leaflet, and jQuery, with which
@@ -39,13 +42,26 @@ class MapBehaviour(MacroElement):
         """
     )
 
-    def __init__(self, presentation: bool):
+    def __init__(self, presentation: bool, lang: str = DEFAULT_LANGUAGE):
         super().__init__()
         self._name = "MapBehaviour"
         self.presentation = presentation
+        self.lang = lang
 
     def script_text(self) -> str:
-        opts = {"extent": list(basemap.extent()), "presentation": self.presentation, "minZoom": 2}
+        t = translator(self.lang)
+        opts = {
+            "extent": list(basemap.extent()),
+            "presentation": self.presentation,
+            "minZoom": 2,
+            # the words behaviour.js shows, in the reader's language
+            "words": {
+                "legend": t.gettext("Legend"),
+                "hideLegend": t.gettext("Hide legend"),
+                "zoomIn": t.gettext("Zoom in"),
+                "zoomOut": t.gettext("Zoom out"),
+            },
+        }
         return (
             static_text("behaviour.js")
             + f"\nwindow.escapeeMap.init({self._parent.get_name()}, {json_for_script(opts)});\n"
@@ -58,10 +74,11 @@ def base_map(
     presentation: bool = False,
     asset_base: str | None = assets.APP_STATIC_BASE,
     height: int | str = "100%",
+    lang: str = DEFAULT_LANGUAGE,
 ) -> folium.Map:
     """The part of the map that never changes with the filters: basemap, legend, controls and
-    behaviour. The app keeps it mounted and swaps ``map_layers`` on it, so a filter change or
-    a briefing step neither reloads nor blanks the map."""
+    behaviour (their words in ``lang``). The app keeps it mounted and swaps ``map_layers`` on
+    it, so a filter change or a briefing step neither reloads nor blanks the map."""
     m = folium.Map(
         location=list(DEFAULT_CENTER),
         zoom_start=DEFAULT_ZOOM,
@@ -89,7 +106,7 @@ def base_map(
             f"body .leaflet-container {{ background: {SEA}; }}</style>"
         )
     )
-    MapBehaviour(presentation).add_to(m)
+    MapBehaviour(presentation, lang).add_to(m)
     online = basemap_name in _TILES
     if online:
         folium.TileLayer(_TILES[basemap_name], name=BASEMAPS[basemap_name], control=False).add_to(m)
@@ -97,8 +114,13 @@ def base_map(
     VectorBasemap(online).add_to(borders)
     borders.add_to(m)
     vague.install(m)
-    Legend(legend_html()).add_to(m)
-    Fullscreen(position="topleft").add_to(m)
+    Legend(legend_html(lang=lang)).add_to(m)
+    t = translator(lang)
+    Fullscreen(
+        position="topleft",
+        title=t.gettext("Full Screen"),
+        title_cancel=t.gettext("Exit Full Screen"),
+    ).add_to(m)
     if asset_base is not None:
         assets.localise_map(m, asset_base)
     return m

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import folium
 import geopandas as gpd
 
+from dashboard.i18n import DEFAULT_LANGUAGE
 from dashboard.map import assets
 from dashboard.map.base import base_map
 from dashboard.map.layers import map_layers
@@ -27,6 +28,7 @@ class MapOptions:
     presentation: bool = False
     height: int | str = "100%"
     popups: bool = True
+    lang: str = DEFAULT_LANGUAGE  # the language of every word and place name on the map
 
 
 def build_map(
@@ -46,6 +48,7 @@ def build_map(
         presentation=options.presentation,
         asset_base=None,
         height=options.height,
+        lang=options.lang,
     )
     if options.center is not None and options.zoom is not None:
         view = {"token": "initial", "center": list(options.center), "zoom": options.zoom}
@@ -60,6 +63,7 @@ def build_map(
         presentation=options.presentation,
         popups=options.popups,
         view=view,
+        lang=options.lang,
     ):
         layer.add_to(m)
     if asset_base is not None:

@@ -8,20 +8,27 @@ import folium
 import geopandas as gpd
 
 from dashboard.htmlsafe import esc
+from dashboard.i18n import DEFAULT_LANGUAGE
 from dashboard.map import vague
 from dashboard.map.legend import legend_keys
 from dashboard.map.markers import incident_markers
 from dashboard.map.points import LARGE_THRESHOLD, IncidentPoints
 from dashboard.map.routes import route_layer
 from dashboard.map.scripts import ScriptCall
+from dashboard.placenames import place_label
 from dashboard.vague.areas import AREA_KINDS
 from dashboard.vocab import SELECTED_RING
 
 
 def place_labels(
-    places: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, routes: gpd.GeoDataFrame
+    places: gpd.GeoDataFrame,
+    incidents: gpd.GeoDataFrame,
+    routes: gpd.GeoDataFrame,
+    *,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> folium.FeatureGroup:
-    """Names of the places the shown incidents and route legs are at (no others)."""
+    """Names of the places the shown incidents and route legs are at (no others), in the
+    reader's script where the gazetteer has it (``placenames``)."""
     wanted = set(incidents["place_id"]) | set(routes["from_place"]) | set(routes["to_place"])
     labels = folium.FeatureGroup(name="Place labels", show=True, control=False)
     for pid, place in places.iterrows():
@@ -30,7 +37,10 @@ def place_labels(
         folium.Marker(
             [place["latitude"], place["longitude"]],
             icon=folium.DivIcon(
-                html=f"<div style='transform:translate(10px,-18px)'>{esc(place['name'])}</div>",
+                html=(
+                    "<div style='transform:translate(10px,-18px)'>"
+                    f"{esc(place_label(place, lang=lang))}</div>"
+                ),
                 class_name="place-label",
                 icon_size=(1, 1),
             ),
@@ -49,25 +59,29 @@ def map_layers(
     presentation: bool = False,
     popups: bool = False,
     view: dict | None = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> list[folium.FeatureGroup]:
     """What a view shows on ``base_map``: place labels, route legs, incidents, the selection
     ring, the legend rows that apply and (``view``) where the map should look, as a request
     ``escapeeMap.view`` applies once: ``{"token", "bounds"}`` or ``{"token", "center", "zoom"}``.
+    Every word and place name in them is in ``lang``; the incidents' own text is not translated.
     """
     # Places the sources leave vague are drawn as areas, not points (dashboard/vague).
-    incidents, routes, vague_rest = vague.split(incidents, routes, places)
+    incidents, routes, vague_rest = vague.split(incidents, routes, places, lang=lang)
     large = len(incidents) > LARGE_THRESHOLD
-    layers = [place_labels(places, incidents, routes)]
+    layers = [place_labels(places, incidents, routes, lang=lang)]
     layers += vague.layers(
-        vague_rest, places, presentation=presentation, highlight_leg=highlight_leg
+        vague_rest, places, presentation=presentation, highlight_leg=highlight_leg, lang=lang
     )
-    layers.append(route_layer(routes, places, highlight_leg, presentation))
+    layers.append(route_layer(routes, places, highlight_leg, presentation, lang=lang))
     if large:
         points = folium.FeatureGroup(name="Incidents", show=True, control=False)
-        IncidentPoints(incidents, popups=popups).add_to(points)
+        IncidentPoints(incidents, popups=popups, lang=lang).add_to(points)
         layers.append(points)
     else:
-        layers.append(incident_markers(incidents, presentation=presentation, popups=popups))
+        layers.append(
+            incident_markers(incidents, presentation=presentation, popups=popups, lang=lang)
+        )
     state = folium.FeatureGroup(name="View", show=True, control=False)
     if selected is not None and selected in set(incidents["incident_id"]):
         row = incidents.loc[incidents["incident_id"] == selected].iloc[0]

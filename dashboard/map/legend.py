@@ -10,6 +10,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from dashboard.htmlsafe import esc
+from dashboard.i18n import DEFAULT_LANGUAGE, translator
 from dashboard.map.symbols import marker_svg
 from dashboard.vocab import CATEGORIES, ROUTE_STATUSES, UNCERTAINTY_EDGE, UNCERTAINTY_FILL
 
@@ -60,25 +61,28 @@ def legend_keys(
     return keys
 
 
-def legend_html() -> str:
-    """Every legend row, each tagged with its key (see ``legend_keys``)."""
-    parts = ["<h4 data-legend-head='cat'>Incidents</h4>"]
+def legend_html(*, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Every legend row, each tagged with its key (see ``legend_keys``), in the reader's
+    language."""
+    t = translator(lang)
+    parts = [f"<h4 data-legend-head='cat'>{esc(t.gettext('Incidents'))}</h4>"]
     for key, cat in CATEGORIES.items():
         parts.append(
-            f"<div class='lg-row' data-legend='cat:{key}'>{marker_svg(key, 14)}{esc(cat.label)}</div>"
+            f"<div class='lg-row' data-legend='cat:{key}'>{marker_svg(key, 14)}"
+            f"{esc(t.gettext(cat.label))}</div>"
         )
     first = next(iter(CATEGORIES))
     parts.append(
         f"<div class='lg-row' data-legend='cat:_hollow'>{marker_svg(first, 14, hollow=True)}"
-        "Hollow: unconfirmed</div>"
+        f"{esc(t.gettext('Hollow: unconfirmed'))}</div>"
     )
     parts.append(
         "<div class='lg-row' data-legend='cat:_approx'><svg width='14' height='14'><circle cx='7' "
         f"cy='7' r='5.5' fill='{UNCERTAINTY_FILL}' stroke='{UNCERTAINTY_EDGE}' "
         "stroke-dasharray='3 2'/></svg>"
-        "Dashed circle: approximate place</div>"
+        f"{esc(t.gettext('Dashed circle: approximate place'))}</div>"
     )
-    parts.append("<h4 data-legend-head='status'>Routes</h4>")
+    parts.append(f"<h4 data-legend-head='status'>{esc(t.gettext('Routes'))}</h4>")
     for key, s in ROUTE_STATUSES.items():
         dash = f" stroke-dasharray='{s.dash}'" if s.dash else ""
         stop = (
@@ -89,10 +93,10 @@ def legend_html() -> str:
         parts.append(
             f"<div class='lg-row' data-legend='status:{key}'><svg width='30' height='16'>"
             f"<line x1='1' y1='8' x2='24' y2='8' stroke='{s.colour}' stroke-width='3'{dash}/>"
-            f"{stop}</svg>{esc(s.label)}</div>"
+            f"{stop}</svg>{esc(t.gettext(s.label))}</div>"
         )
     parts.append(
         "<div class='lg-row muted' data-legend='status:_curved'>"
-        "Curved: flight · straight: path not known</div>"
+        f"{esc(t.gettext('Curved: flight · straight: path not known'))}</div>"
     )
     return "".join(parts)

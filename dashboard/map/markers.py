@@ -11,6 +11,7 @@ import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
+from dashboard.i18n import DEFAULT_LANGUAGE
 from dashboard.map.popups import incident_popup_html, incident_tooltip
 from dashboard.map.symbols import marker_svg
 from dashboard.vocab import CATEGORIES, PRECISIONS
@@ -70,7 +71,11 @@ class DrawnCount(MacroElement):
 
 
 def incident_markers(
-    incidents: gpd.GeoDataFrame, *, presentation: bool, popups: bool
+    incidents: gpd.GeoDataFrame,
+    *,
+    presentation: bool,
+    popups: bool,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> folium.FeatureGroup:
     """One icon per incident (fanned out where several share a point), with its uncertainty
     circle; a click selects it in the app (``escapeeMap.select``) or, in an exported map,
@@ -101,8 +106,8 @@ def incident_markers(
                 icon_size=(size, size),
                 icon_anchor=(size / 2 - dx, size / 2 - dy),
             ),
-            tooltip=folium.Tooltip(incident_tooltip(row)),
-            popup=folium.Popup(incident_popup_html(row), max_width=380, lazy=True)
+            tooltip=folium.Tooltip(incident_tooltip(row, lang=lang)),
+            popup=folium.Popup(incident_popup_html(row, lang=lang), max_width=380, lazy=True)
             if popups
             else None,
             incident_id=str(row["incident_id"]),

@@ -7,8 +7,10 @@ import geopandas as gpd
 from branca.element import MacroElement
 from jinja2 import Template
 
+from dashboard.i18n import DEFAULT_LANGUAGE, translator
 from dashboard.map.payload import CONFIDENCE_KEYS, encode_incidents
 from dashboard.map.scripts import ScriptText, json_for_script, static_text
+from dashboard.summary import confidence_name
 from dashboard.vocab import CATEGORIES, CONFIDENCE, HOLLOW_FILL, MARKER_OUTLINE, PRECISIONS, SHAPES
 
 # Above this many incidents the map draws them as one canvas layer (IncidentPoints) instead of
@@ -18,20 +20,51 @@ from dashboard.vocab import CATEGORIES, CONFIDENCE, HOLLOW_FILL, MARKER_OUTLINE,
 LARGE_THRESHOLD = 200
 
 
-def point_styles() -> dict:
-    """What ``points.js`` needs to draw and describe a symbol, from ``vocab``."""
+def point_words(count: int, *, lang: str = DEFAULT_LANGUAGE) -> dict:
+    """Every word ``points.js`` shows, in the reader's language (the script has none of its
+    own). ``dateLocale`` is null in English, whose dates the script writes as the app always
+    has ("05 Jan 2020"); otherwise the browser's Intl writes them in that locale's long form,
+    as ``summary.day_text`` does."""
+    t = translator(lang)
+    return {
+        "when": t.gettext("When"),
+        "where": t.gettext("Where"),
+        "confidence": t.gettext("Confidence"),
+        "approximate": t.gettext(" — approximate location"),
+        "yearNotStated": t.gettext("year not stated"),
+        "fullRecord": t.gettext(
+            "The full sourced record is in the dashboard's record panel (click selects it) "
+            "and in the CSV export of this view."
+        ),
+        "caption": t.ngettext(
+            "Showing {n} incident as small symbols (too many for individual icons); "
+            "uncertainty circles are not drawn. Zoom in and click one for details.",
+            "Showing {n} incidents as small symbols (too many for individual icons); "
+            "uncertainty circles are not drawn. Zoom in and click one for details.",
+            count,
+        ),
+        "dateLocale": None if t.lang == DEFAULT_LANGUAGE else str(t.locale).replace("_", "-"),
+    }
+
+
+def point_styles(*, lang: str = DEFAULT_LANGUAGE) -> dict:
+    """What ``points.js`` needs to draw and describe a symbol, from ``vocab``, its names in
+    the reader's language. Each confidence level is [key, description, name]."""
+    t = translator(lang)
     return {
         "categories": [
             {
-                "label": c.label,
+                "label": t.gettext(c.label),
                 "colour": c.colour,
                 "points": [float(v) for v in SHAPES[c.shape].svg_points.replace(",", " ").split()]
                 or None,
             }
             for c in CATEGORIES.values()
         ],
-        "confidence": [[k, CONFIDENCE[k]] for k in CONFIDENCE_KEYS],
-        "precision": [PRECISIONS[k].label for k in sorted(PRECISIONS)],
+        "confidence": [
+            [k, t.gettext(CONFIDENCE[k]), confidence_name(k, lang=t.lang)] for k in CONFIDENCE_KEYS
+        ],
+        "precision": [t.gettext(PRECISIONS[k].label) for k in sorted(PRECISIONS)],
         "hollowFill": HOLLOW_FILL,
         "outline": MARKER_OUTLINE,
     }
@@ -54,10 +87,13 @@ class IncidentPoints(MacroElement):
         """
     )
 
-    def __init__(self, incidents: gpd.GeoDataFrame, popups: bool = True):
+    def __init__(
+        self, incidents: gpd.GeoDataFrame, popups: bool = True, *, lang: str = DEFAULT_LANGUAGE
+    ):
         super().__init__()
         self._name = "IncidentPoints"
         self.popups = popups
+        self.lang = lang
         self.count = len(incidents)
         self.payload = encode_incidents(incidents)
         self._script_cache: tuple[str, str] | None = None
@@ -67,8 +103,8 @@ class IncidentPoints(MacroElement):
             text = (
                 static_text("points.js")
                 .replace("__MAP__", map_name)
-                .replace("__STYLES__", json_for_script(point_styles()))
-                .replace("__COUNT__", f"{self.count:,}")
+                .replace("__STYLES__", json_for_script(point_styles(lang=self.lang)))
+                .replace("__WORDS__", json_for_script(point_words(self.count, lang=self.lang)))
                 .replace("__POPUPS__", "true" if self.popups else "false")
                 .replace("__DATA__", self.payload)
             )

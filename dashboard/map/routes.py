@@ -10,8 +10,13 @@ from folium.plugins import PolyLineTextPath
 
 from dashboard.geodesy import arc_points
 from dashboard.htmlsafe import esc
+from dashboard.i18n import DEFAULT_LANGUAGE, N_, translator
 from dashboard.map.popups import leg_tooltip
+from dashboard.placenames import place_label_by_id
 from dashboard.vocab import HIGHLIGHT, ROUTE_STATUSES, STOP_MARK_FILL
+
+# The word along a leg whose route did not happen as drawn, repeated with its arrows.
+_ARROW_WORDS = {"intended": N_("intended"), "alleged": N_("alleged")}
 
 
 def leg_locations(leg: pd.Series) -> list[list[float]]:
@@ -35,14 +40,17 @@ def route_layer(
     places: gpd.GeoDataFrame,
     highlight_leg: tuple[str, int] | None,
     presentation: bool,
+    *,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> folium.FeatureGroup:
-    """Every leg with a stated start and end (``vague`` draws the others)."""
+    """Every leg with a stated start and end (``vague`` draws the others); place names and
+    words in ``lang``."""
+    t = translator(lang)
     group = folium.FeatureGroup(name="Routes", show=True, control=False)
-    names = places["name"]
     for _, leg in routes.iterrows():
         leg = leg.copy()
-        leg["from_name"] = names.get(leg["from_place"], leg["from_place"])
-        leg["to_name"] = names.get(leg["to_place"], leg["to_place"])
+        leg["from_name"] = place_label_by_id(places, leg["from_place"], lang=t.lang)
+        leg["to_name"] = place_label_by_id(places, leg["to_place"], lang=t.lang)
         status = ROUTE_STATUSES[leg["status"]]
         locs = leg_locations(leg)
         highlighted = highlight_leg == (leg["route_id"], int(leg["leg"]))
@@ -62,11 +70,12 @@ def route_layer(
             weight=weight,
             opacity=0.9,
             dash_array=status.dash,
-            tooltip=folium.Tooltip(leg_tooltip(leg), sticky=True),
+            tooltip=folium.Tooltip(leg_tooltip(leg, lang=t.lang), sticky=True),
             class_name=f"route-leg route-{status.key}",
         )
         line.add_to(group)
-        label = {"intended": "intended ", "alleged": "alleged "}.get(status.key, "")
+        word = _ARROW_WORDS.get(status.key)
+        label = f"{t.gettext(word)} " if word else ""
         arrows = PolyLineTextPath(
             line,
             f"   {label}►   ",
@@ -89,6 +98,8 @@ def route_layer(
                     icon_size=(26, 26),
                     icon_anchor=(13, 13),
                 ),
-                tooltip=folium.Tooltip(f"Stopped here: {esc(leg['to_name'])}"),
+                tooltip=folium.Tooltip(
+                    esc(t.gettext("Stopped here: {place}", place=leg["to_name"]))
+                ),
             ).add_to(group)
     return group

@@ -18,9 +18,11 @@ from folium.plugins import PolyLineTextPath
 from jinja2 import Template
 
 from dashboard.htmlsafe import esc
+from dashboard.i18n import DEFAULT_LANGUAGE, translator
 from dashboard.map.popups import incident_popup_html, leg_tooltip
 from dashboard.map.routes import leg_locations
 from dashboard.map.scripts import static_text
+from dashboard.placenames import place_label_by_id
 from dashboard.vague.areas import AREA_KINDS, POINT, AreaGroup, area_groups, drawn_as
 from dashboard.vague.labels import label_point, leg_end_label
 from dashboard.vocab import AREA_EDGE, AREA_FILL, BORDER_HIGHLIGHT, HIGHLIGHT, ROUTE_STATUSES
@@ -43,7 +45,11 @@ class _ZoomClass(MacroElement):
 
 
 def split(
-    incidents: gpd.GeoDataFrame, routes: gpd.GeoDataFrame, places: gpd.GeoDataFrame
+    incidents: gpd.GeoDataFrame,
+    routes: gpd.GeoDataFrame,
+    places: gpd.GeoDataFrame,
+    *,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, dict]:
     """(incidents drawn as points, route legs drawn as plain lines, the rest for add_layers).
 
@@ -57,7 +63,7 @@ def split(
         else pd.Series(False, index=routes.index)
     )
     rest = {
-        "groups": area_groups(incidents[how != POINT], places),
+        "groups": area_groups(incidents[how != POINT], places, lang=lang),
         "incidents": incidents[how != POINT],
         "legs": routes[vague_legs],
         "points": incidents[how == POINT],
@@ -65,25 +71,34 @@ def split(
     return incidents[how == POINT], routes[~vague_legs], rest
 
 
-def area_popup_html(group: AreaGroup, incidents: pd.DataFrame) -> str:
+def area_popup_html(
+    group: AreaGroup, incidents: pd.DataFrame, *, lang: str = DEFAULT_LANGUAGE
+) -> str:
     """The group's heading and the full sourced record of each of its incidents."""
+    t = translator(lang)
     rows = incidents[incidents["incident_id"].isin(group.incident_ids)]
-    body = "".join(incident_popup_html(row) for _, row in rows.head(POPUP_RECORDS).iterrows())
+    body = "".join(
+        incident_popup_html(row, lang=t.lang) for _, row in rows.head(POPUP_RECORDS).iterrows()
+    )
     if len(rows) > POPUP_RECORDS:  # a newsroom database can hold thousands "in China"
-        body += (
-            f"<p class='muted'>… and {len(rows) - POPUP_RECORDS:,} more: filter the table by "
-            f"country to read them all.</p>"
+        more = t.gettext(
+            "… and {n} more: filter the table by country to read them all.",
+            n=t.number(len(rows) - POPUP_RECORDS),
         )
+        body += f"<p class='muted'>{esc(more)}</p>"
     return f"<div class='area-popup' data-area='{esc(group.key)}'><h4>{esc(group.title)}</h4>{body}</div>"
 
 
-def _leg_names(leg: pd.Series, places: gpd.GeoDataFrame) -> tuple[str, str]:
+def _leg_names(
+    leg: pd.Series, places: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE
+) -> tuple[str, str]:
     """The ends' names as the tooltip shows them, saying which the source does not state."""
+    t = translator(lang)
 
     def name(pid: str, end: str) -> str:
-        text = str(places["name"].get(pid, pid))
+        text = place_label_by_id(places, pid, lang=t.lang)
         if leg["unknown_end"] in (end, "both") and places.at[pid, "kind"] not in AREA_KINDS:
-            text += " (inferred: the source does not say)"
+            text = t.gettext("{place} (inferred: the source does not say)", place=text)
         return text
 
     return name(leg["from_place"], "from"), name(leg["to_place"], "to")
@@ -101,6 +116,7 @@ def layers(
     *,
     presentation: bool = False,
     highlight_leg: tuple[str, int] | None = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> list[folium.FeatureGroup]:
     """What ``split`` took out, as layer groups: areas with a count label and a popup of their
     records, and route legs with an unstated end (dashed, labelled, no stop mark at a
@@ -108,7 +124,7 @@ def layers(
     avoid = list(zip(rest["points"]["longitude"], rest["points"]["latitude"], strict=True))
     group = folium.FeatureGroup(name="Places not stated (areas)", show=True, control=False)
     for area in rest["groups"]:
-        popup = area_popup_html(area, rest["incidents"])
+        popup = area_popup_html(area, rest["incidents"], lang=lang)
         is_line = area.geometry.geom_type.endswith("LineString")
         style = (
             {"color": BORDER_HIGHLIGHT, "weight": 7, "opacity": 0.55}
@@ -142,7 +158,7 @@ def layers(
     legs = folium.FeatureGroup(name="Routes with an unstated end", show=True, control=False)
     for _, leg in rest["legs"].iterrows():
         leg = leg.copy()
-        leg["from_name"], leg["to_name"] = _leg_names(leg, places)
+        leg["from_name"], leg["to_name"] = _leg_names(leg, places, lang)
         status = ROUTE_STATUSES[leg["status"]]
         weight = 5 if presentation else 3.5
         geoms = getattr(leg.geometry, "geoms", [leg.geometry])
@@ -160,7 +176,7 @@ def layers(
                 weight=weight,
                 opacity=0.9,
                 dash_array="8 6" if status.dash is None else status.dash,
-                tooltip=folium.Tooltip(leg_tooltip(leg), sticky=True),
+                tooltip=folium.Tooltip(leg_tooltip(leg, lang=lang), sticky=True),
                 class_name=f"route-leg route-{status.key} route-unknown-{leg['unknown_end']}",
             )
             line.add_to(legs)
@@ -174,7 +190,7 @@ def layers(
                 )
                 arrows.default_js = []  # the base map loads the plugin before any layer
                 arrows.add_to(legs)
-        label = leg_end_label(leg, places)
+        label = leg_end_label(leg, places, lang=lang)
         if label:
             folium.Marker(
                 label[0],

@@ -20,6 +20,8 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
 from dashboard.data import basemap
+from dashboard.i18n import DEFAULT_LANGUAGE, translator
+from dashboard.placenames import country_label, place_label
 
 # Gazetteer kinds whose point is only a stand-in for an area: never draw them as a point.
 AREA_KINDS = frozenset({"country", "province", "border_area"})
@@ -158,26 +160,64 @@ class AreaGroup:
     """Incidents drawn together as one area: a country, a province or a border line."""
 
     key: str
-    label: str  # "In China, place not stated"
+    label: str  # "In China, place not stated", in the language of ``lang``
     geometry: BaseGeometry
     precision: int
     incident_ids: list[str] = field(default_factory=list)
+    lang: str = DEFAULT_LANGUAGE
 
     @property
     def title(self) -> str:
-        n = len(self.incident_ids)
-        return f"{self.label}: {n} incident{'s' if n != 1 else ''}"
+        """The label and how many incidents the area holds: "In China, place not stated: 3
+        incidents"."""
+        return translator(self.lang).ngettext(
+            "{label}: {n} incident",
+            "{label}: {n} incidents",
+            len(self.incident_ids),
+            label=self.label,
+        )
 
 
-def country_name(iso: str) -> str:
-    """A country's short English name from the basemap (the code if it is not there)."""
-    rows = basemap.countries()
-    hit = rows.loc[rows["iso_a2"] == iso, "name"]
-    return str(hit.iloc[0]) if len(hit) else iso
+def country_name(iso: str, *, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A country's short name: the basemap's English name, or the locale's own name for it
+    (the code if neither has it)."""
+    return country_label(iso, lang=lang)
+
+
+def area_label(
+    key: str, places: gpd.GeoDataFrame | None = None, *, lang: str = DEFAULT_LANGUAGE
+) -> str:
+    """The words for an area key ("country:CN", "border:CN-MN", "province:Ryanggang"):
+    "In China, place not stated" and so on, in the reader's language. A province is named by
+    the gazetteer's province place in the reader's script where ``places`` has one."""
+    t = translator(lang)
+    kind, _, what = key.partition(":")
+    if kind == "country":
+        return t.gettext("In {area}, place not stated", area=country_name(what, lang=t.lang))
+    if kind == "border":
+        # English names in alphabetical order, as the key's codes are (Mongolia–China reads
+        # China–Mongolia in every language, so the words match the key)
+        a, b = sorted((country_name(c) for c in what.split("-")), key=str)
+        names = {country_name(c): country_name(c, lang=t.lang) for c in what.split("-")}
+        return t.gettext("On the {a}–{b} border, place not stated", a=names[a], b=names[b])
+    return t.gettext("In {area}, place not stated", area=_province_name(what, places, t.lang))
+
+
+def _province_name(admin1: str, places: gpd.GeoDataFrame | None, lang: str) -> str:
+    """ "Ryanggang Province", or the gazetteer province's name in the reader's script (량강도)
+    when it has one."""
+    t = translator(lang)
+    if t.lang != DEFAULT_LANGUAGE and places is not None and len(places):
+        rows = places[(places["kind"] == "province") & (places["admin1"] == admin1)]
+        for _, row in rows.iterrows():
+            name = place_label(row, lang=t.lang)
+            if name != row["name"]:
+                return name
+    return t.gettext("{province} Province", province=admin1)
 
 
 def incident_area(
-    row: pd.Series, places: gpd.GeoDataFrame | None
+    row: pd.Series, places: gpd.GeoDataFrame | None, *, lang: str = DEFAULT_LANGUAGE
 ) -> tuple[str, str, BaseGeometry] | None:
     """(key, label, geometry) of the area a vague incident is drawn as, or None for a point.
 
@@ -191,7 +231,7 @@ def incident_area(
         shape = basemap.country_shape(iso)
         if shape is None:
             return None
-        return f"country:{iso}", f"In {country_name(iso)}, place not stated", shape
+        return f"country:{iso}", area_label(f"country:{iso}", places, lang=lang), shape
     if level != 3:
         return None
     pid = str(row.get("place_id", "") or "")
@@ -201,15 +241,14 @@ def incident_area(
             str(place["country"]), float(place["longitude"]), float(place["latitude"])
         )
         if found:
-            a, b = sorted((country_name(str(place["country"])), country_name(found[1])))
             iso = "-".join(sorted((str(place["country"]), found[1])))
-            return f"border:{iso}", f"On the {a}–{b} border, place not stated", found[0]
+            return f"border:{iso}", area_label(f"border:{iso}", places, lang=lang), found[0]
     admin1 = str(row.get("admin1", "") or "")
     if place is not None and place["kind"] == "province":
         admin1 = str(place["admin1"] or place["name"])
     shape = province_shape(admin1)
     if shape is not None:
-        return f"province:{admin1}", f"In {admin1} Province, place not stated", shape
+        return f"province:{admin1}", area_label(f"province:{admin1}", places, lang=lang), shape
     return None
 
 
@@ -257,16 +296,24 @@ def drawn_as(incidents: pd.DataFrame, places: gpd.GeoDataFrame | None = None) ->
     return pd.Series(np.where(keys.notna(), AREA, POINT), index=incidents.index, dtype=object)
 
 
-def area_groups(incidents: pd.DataFrame, places: gpd.GeoDataFrame | None = None) -> list[AreaGroup]:
-    """The vague incidents grouped by the area they are drawn as, largest area first."""
+def area_groups(
+    incidents: pd.DataFrame,
+    places: gpd.GeoDataFrame | None = None,
+    *,
+    lang: str = DEFAULT_LANGUAGE,
+) -> list[AreaGroup]:
+    """The vague incidents grouped by the area they are drawn as, largest area first, labelled
+    in the reader's language."""
     if not len(incidents):
         return []
     keys = _area_keys(incidents, places)
     groups = []
     for key, ids in incidents["incident_id"].astype(str).groupby(keys[keys.notna()]):
         _, label, shape = _AREA_CACHE[key]
+        if lang != DEFAULT_LANGUAGE:
+            label = area_label(str(key), places, lang=lang)
         precision = 4 if key.startswith("country:") else 3
-        groups.append(AreaGroup(str(key), label, shape, precision, list(ids)))
+        groups.append(AreaGroup(str(key), label, shape, precision, list(ids), lang))
     return sorted(groups, key=lambda g: (-g.precision, g.key))
 
 

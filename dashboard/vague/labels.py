@@ -11,6 +11,8 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from dashboard.i18n import DEFAULT_LANGUAGE, translator
+from dashboard.placenames import place_label
 from dashboard.vague.areas import AREA_KINDS, country_name
 
 
@@ -45,29 +47,37 @@ def label_point(
     return best.y, best.x
 
 
-def _country_of(pid: str, places: gpd.GeoDataFrame) -> str:
+def _country_of(pid: str, places: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE) -> str:
     """A short name for an area end: the country a country or border area belongs to."""
     if places.at[pid, "kind"] in ("country", "border_area"):
-        return country_name(str(places.at[pid, "country"]))
-    return re.sub(r"\s*\(.*\)$", "", str(places.at[pid, "name"]))
+        return country_name(str(places.at[pid, "country"]), lang=lang)
+    return re.sub(r"\s*\(.*\)$", "", place_label(places.loc[pid], lang=lang))
 
 
 def leg_end_label(
-    leg: pd.Series, places: gpd.GeoDataFrame, geom=None
+    leg: pd.Series, places: gpd.GeoDataFrame, geom=None, *, lang: str = DEFAULT_LANGUAGE
 ) -> tuple[list[float], str] | None:
     """A short label at the unstated end: "from China, where not stated"; None when both
     ends are stated."""
+    t = translator(lang)
     geom, end = (leg["geometry"] if geom is None else geom), leg["unknown_end"]
-    frm, to = _country_of(leg["from_place"], places), _country_of(leg["to_place"], places)
+    frm = _country_of(leg["from_place"], places, t.lang)
+    to = _country_of(leg["to_place"], places, t.lang)
     if end == "both":
         lat, lon = label_point(geom, along=0.3)
-        return [lat, lon], f"crossed from {frm} into {to}, where not stated"
+        return [lat, lon], t.gettext(
+            "crossed from {origin} into {destination}, where not stated", origin=frm, destination=to
+        )
     if end == "from":
         x, y = geom.coords[0]
         kind = places.at[leg["from_place"], "kind"]
-        return [y, x], f"from {frm}, where not stated" if kind in AREA_KINDS else f"from {frm}?"
+        if kind in AREA_KINDS:
+            return [y, x], t.gettext("from {origin}, where not stated", origin=frm)
+        return [y, x], t.gettext("from {origin}?", origin=frm)
     if end == "to":
         x, y = geom.coords[-1]
         kind = places.at[leg["to_place"], "kind"]
-        return [y, x], f"to {to}, where not stated" if kind in AREA_KINDS else f"to {to}?"
+        if kind in AREA_KINDS:
+            return [y, x], t.gettext("to {destination}, where not stated", destination=to)
+        return [y, x], t.gettext("to {destination}?", destination=to)
     return None

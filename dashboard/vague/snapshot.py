@@ -20,6 +20,7 @@ from matplotlib.transforms import Bbox
 from shapely.geometry import LineString
 
 from dashboard.geodesy import arc_points
+from dashboard.i18n import DEFAULT_LANGUAGE
 from dashboard.vague.areas import AreaGroup
 from dashboard.vague.labels import leg_end_label  # the same words as the live map
 from dashboard.vocab import AREA_EDGE, BORDER_HIGHLIGHT, ROUTE_STATUSES
@@ -126,9 +127,10 @@ def area_label_anchor(
 
 
 def draw_vague_legs(
-    ax, legs: pd.DataFrame, places, scale: float
+    ax, legs: pd.DataFrame, places, scale: float, *, lang: str = DEFAULT_LANGUAGE
 ) -> list[tuple[tuple[float, float], str]]:
-    """Dashed legs with an unstated end; returns the end labels to place."""
+    """Dashed legs with an unstated end; returns the end labels (in the reader's language)
+    to place."""
     labels = []
     for _, leg in legs.iterrows():
         status = ROUTE_STATUSES[leg["status"]]
@@ -161,7 +163,7 @@ def draw_vague_legs(
                 },
                 zorder=6,
             )
-        label = leg_end_label(leg.drop("geometry"), places, geom)
+        label = leg_end_label(leg.drop("geometry"), places, geom, lang=lang)
         if label:
             (lat, lon), text = label
             labels.append(((lon, lat), text))

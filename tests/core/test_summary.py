@@ -86,7 +86,8 @@ def test_export_subtitle_is_the_selection_then_its_counts():
 
 def test_totals_line():
     assert totals_line(12, 3) == "12 incidents, 3 route legs"
-    assert totals_line(1, 0) == "1 incidents, 0 route legs"  # as the exports always said
+    assert totals_line(1, 1) == "1 incident, 1 route leg"  # the exports said "1 incidents"
+    assert totals_line(100000, 0) == "100,000 incidents, 0 route legs"
 
 
 def test_about_line_names_outlets_articles_and_years():

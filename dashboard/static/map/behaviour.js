@@ -44,6 +44,14 @@
                 } catch (err) { /* another origin: nothing to forward to */ }
             });
         }
+        // Leaflet's zoom buttons name themselves in English: name them in the reader's language.
+        [["in", opts.words.zoomIn], ["out", opts.words.zoomOut]].forEach(function (pair) {
+            var zoomButton = map.getContainer().querySelector(".leaflet-control-zoom-" + pair[0]);
+            if (zoomButton) {
+                zoomButton.title = pair[1];
+                zoomButton.setAttribute("aria-label", pair[1]);
+            }
+        });
         L.control.scale({position: "topright"}).addTo(map);
         map.on("zoomend layeradd resize", E.declutter);
     };
@@ -146,7 +154,7 @@
         var button = div.querySelector(".lg-toggle");
         function show(folded) {
             div.classList.toggle("folded", folded);
-            button.textContent = folded ? "Legend" : "Hide legend";
+            button.textContent = folded ? E.opts.words.legend : E.opts.words.hideLegend;  // from Python, in the reader's language
             button.setAttribute("aria-expanded", String(!folded));
             try { localStorage.setItem(KEY, folded ? "1" : "0"); } catch (e) { /* private mode */ }
         }

@@ -1,10 +1,11 @@
 // Many incidents as one canvas layer (dashboard/map/points.py): symbols stamped from
 // compact columns, popups built on click. The Python side replaces the placeholders
-// (map or group name, styles, count, popups flag and data) before sending it.
+// (map or group name, styles, words, popups flag and data) before sending it. Every word
+// shown comes in W, in the reader's language.
 (function() {
     // In the app the layer sits in a group that is swapped on the mounted map (window.map).
     var host = __MAP__;  // the map, or (in the app) a group swapped on the mounted map
-    var S = __STYLES__, D = __DATA__, POPUPS = __POPUPS__;
+    var S = __STYLES__, W = __WORDS__, D = __DATA__, POPUPS = __POPUPS__;
     function unpack(b64, Type) {
         var bin = atob(b64), bytes = new Uint8Array(bin.length);
         for (var j = 0; j < bin.length; j++) { bytes[j] = bin.charCodeAt(j); }
@@ -19,13 +20,16 @@
     var n = D.n, radius = n > 20000 ? 4 : 5, PAD = 0.25;
     var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     function text(col, i) { return !col ? null : col.v ? col.v[i] : col.u[col.i[i]]; }
+    var LOCAL = W.dateLocale && new Intl.DateTimeFormat(W.dateLocale,
+        {year: "numeric", month: "long", day: "numeric", timeZone: "UTC"});
     function day(d) {
         var t = new Date(d * 86400000);
+        if (LOCAL) { return LOCAL.format(t); }
         return String(t.getUTCDate()).padStart(2, "0") + " " + MONTHS[t.getUTCMonth()] + " " + t.getUTCFullYear();
     }
     function when(i) {
         var s = D.d[2 * i], w = D.d[2 * i + 1];
-        if (s < 0) { return "year not stated"; }
+        if (s < 0) { return W.yearNotStated; }
         return w ? day(s) + " \u2013 " + day(s + w) : day(s);
     }
     function node(tag, cls, content) {
@@ -59,18 +63,17 @@
             tr.appendChild(td);
             table.appendChild(tr);
         }
-        row("When", words == null ? when(i) : words, words == null ? null : "(" + when(i) + ")");
-        row("Where", place == null ? "" : place,
-            S.precision[c.level] + (c.level >= 1 ? " \u2014 approximate location" : ""));
-        row("Confidence", S.confidence[c.conf][0], "(" + S.confidence[c.conf][1] + ")");
+        row(W.when, words == null ? when(i) : words, words == null ? null : "(" + when(i) + ")");
+        row(W.where, place == null ? "" : place,
+            S.precision[c.level] + (c.level >= 1 ? W.approximate : ""));
+        row(W.confidence, S.confidence[c.conf][2], "(" + S.confidence[c.conf][1] + ")");
         box.appendChild(table);
         var quote = text(D.q, i);
         if (quote != null) { box.appendChild(node("blockquote", null, quote)); }
         var title = text(D.ti, i);
         box.appendChild(node("p", "cite", text(D.o, i) + (title == null ? "" : ", \u201c" + title + "\u201d")));
         if (summary == null || quote == null) {
-            box.appendChild(node("p", "muted", "The full sourced record is in the dashboard's " +
-                "record panel (click selects it) and in the CSV export of this view."));
+            box.appendChild(node("p", "muted", W.fullRecord));
         }
         return box;
     }
@@ -296,9 +299,7 @@
     layer.addTo(host);
     var caption = L.control({position: "topright"});
     caption.onAdd = function () {
-        var div = node("div", "map-caption", "Showing __COUNT__ incidents as small symbols " +
-            "(too many for individual icons); uncertainty circles are not drawn. " +
-            "Zoom in and click one for details.");
+        var div = node("div", "map-caption", W.caption);
         div.dataset.mode = "large";
         div.style.cssText = "background:rgba(255,255,255,.94);padding:5px 8px;border-radius:6px;" +
             "font-size:12px;max-width:260px;line-height:1.35;box-shadow:0 1px 4px rgba(0,0,0,.3)";
