@@ -10,6 +10,7 @@ English name stays.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import cache
 
 from babel import Locale, UnknownLocaleError
 
@@ -45,10 +46,14 @@ def _alt_names(value: object) -> list[str]:
 def country_label(iso: str, *, lang: str = DEFAULT_LANGUAGE) -> str:
     """A country's short name: the basemap's English name ("North Korea"), or in another
     language the locale's own name for it (CLDR: 북한, 중국); the code if neither knows it."""
-    t = translator(lang)
-    if t.lang != DEFAULT_LANGUAGE:
+    return _country_label(str(iso), translator(lang).lang)
+
+
+@cache
+def _country_label(iso: str, lang: str) -> str:
+    if lang != DEFAULT_LANGUAGE:
         try:
-            local = Locale.parse(t.lang).territories.get(iso)
+            local = Locale.parse(lang).territories.get(iso)
         except (UnknownLocaleError, ValueError):
             local = None
         if local:

@@ -12,7 +12,7 @@ from dashboard.geodesy import arc_points
 from dashboard.htmlsafe import esc
 from dashboard.i18n import DEFAULT_LANGUAGE, N_, translator
 from dashboard.map.popups import leg_tooltip
-from dashboard.placenames import place_labels
+from dashboard.placenames import place_label_by_id
 from dashboard.vocab import HIGHLIGHT, ROUTE_STATUSES, STOP_MARK_FILL
 
 # The word along a leg whose route did not happen as drawn, repeated with its arrows.
@@ -47,11 +47,10 @@ def route_layer(
     words in ``lang``."""
     t = translator(lang)
     group = folium.FeatureGroup(name="Routes", show=True, control=False)
-    names = place_labels(places, lang=t.lang)
     for _, leg in routes.iterrows():
         leg = leg.copy()
-        leg["from_name"] = names.get(leg["from_place"], leg["from_place"])
-        leg["to_name"] = names.get(leg["to_place"], leg["to_place"])
+        leg["from_name"] = place_label_by_id(places, leg["from_place"], lang=t.lang)
+        leg["to_name"] = place_label_by_id(places, leg["to_place"], lang=t.lang)
         status = ROUTE_STATUSES[leg["status"]]
         locs = leg_locations(leg)
         highlighted = highlight_leg == (leg["route_id"], int(leg["leg"]))

@@ -84,7 +84,12 @@ def test_legend_in_korean(ko_page, en_page):
     assert "Arrest / detention" in en_legend and "Hollow: unconfirmed" in en_legend
     # the fold button's words come from Python, not from behaviour.js
     (opts,) = re.findall(r"escapeeMap\.init\(\w+, (\{.*\})\);", ko_page)
-    assert json.loads(opts)["words"] == {"legend": "범례", "hideLegend": "범례 숨기기"}
+    assert json.loads(opts)["words"] == {
+        "legend": "범례",
+        "hideLegend": "범례 숨기기",
+        "zoomIn": "확대",
+        "zoomOut": "축소",
+    }
 
 
 def test_popups_and_tooltips_in_korean_with_data_text_as_written(ko_page, en_page):
