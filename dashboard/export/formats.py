@@ -108,10 +108,10 @@ def standalone_html(
     aria-describedby; it stays interactive, so it is a labelled region, not an image)."""
     from dashboard.htmlsafe import esc
     from dashboard.map import assets
-    from dashboard.map.build import build_map
+    from dashboard.map.build import MapOptions, build_map
 
     described = alt_text(incidents, routes, places, title, lang=lang)
-    m = build_map(incidents, routes, places, asset_base=None)
+    m = build_map(incidents, routes, places, MapOptions(lang=lang), asset_base=None)
     html = assets.standalone_html(m)
     head = f'<head><title>{esc(title)}</title><meta name="description" content="{esc(described)}">'
     html = html.replace("<head>", head, 1)

@@ -110,3 +110,17 @@ def test_english_exports_keep_their_english_words(english):
     assert "Crackdown on North Korean escapees" in pdf_text and "Legend" in pdf_text
     sheet = PdfReader(io.BytesIO(english["sheet"])).pages[0].extract_text()
     assert "Incidents shown (" in sheet and "Confidence: " in sheet
+
+
+def test_korean_html_map_speaks_korean(data):  # noqa: F811
+    ds, incidents = data
+    from dashboard.filters import filter_incidents, routes_for
+
+    shown = filter_incidents(incidents, Filters(countries=frozenset({"KP"})))
+    legs = routes_for(ds.routes, shown)
+    spec = SnapshotSpec(title(lang="ko"), "", lang="ko")
+    html = render("html", shown, legs, ds.places, spec).decode()
+    assert '<html lang="ko">' in html and f"<title>{title(lang='ko')}</title>" in html
+    assert "온성" in html  # the map's place names in Hangul (its words are the map's, in ko)
+    english = render("html", shown, legs, ds.places, SnapshotSpec("T", "")).decode()
+    assert '<html lang="en">' in english and not HANGUL.search(english.split("<body>")[0])
