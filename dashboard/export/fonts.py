@@ -27,7 +27,7 @@ from dashboard.export.spec import ExportError
 
 #: The family every export text is set in (its Korean glyph forms; the Latin is the same).
 FAMILY = "Noto Sans CJK KR"
-#: What an SVG names after it, for viewers without Noto Sans CJK; the last is CSS's generic.
+#: What an SVG names after it, for viewers without Noto Sans CJK (then CSS's ``sans-serif``).
 SVG_FALLBACKS = (
     "Noto Sans KR",
     "Source Han Sans K",
@@ -86,6 +86,12 @@ def export_family() -> str:
     if FAMILY not in {f.name for f in font_manager.fontManager.ttflist}:
         raise ExportError(MISSING)
     return FAMILY
+
+
+def export_families() -> list[str]:
+    """The export font and its glyph fallbacks by name, for a text that must draw in them
+    whatever the settings in force when it is saved."""
+    return [export_family(), *GLYPH_FALLBACKS]
 
 
 def font_rc() -> dict[str, object]:

@@ -10,11 +10,12 @@ import io
 import geopandas as gpd
 import matplotlib
 import matplotlib.pyplot as plt
+from matplotlib.text import Text
 from PIL.PngImagePlugin import PngInfo
 
 from dashboard.export.alttext import alt_text
 from dashboard.export.extent import fitted_extent
-from dashboard.export.fonts import font_rc, generic_family_last
+from dashboard.export.fonts import export_families, font_rc, generic_family_last
 from dashboard.export.legend import LEGEND_TITLE, legend_handles
 from dashboard.export.mapdraw import draw_with_inset, north_arrow, scale_bar
 from dashboard.export.spec import ASPECTS, ExportError, SnapshotSpec, credit_line
@@ -54,7 +55,7 @@ def snapshot(
         raise ExportError(f"snapshot format must be png, svg or pdf, not {fmt!r}")
     described = alt_text(incidents, routes, places, spec.title, lang=spec.lang)
     with matplotlib.rc_context(font_rc()):
-        fig = snapshot_figure(incidents, routes, places, spec, made)
+        fig = _snapshot_figure(incidents, routes, places, spec, made)
         buf = io.BytesIO()
         try:
             if fmt == "png":
@@ -84,10 +85,16 @@ def snapshot_figure(
     spec: SnapshotSpec,
     made: dt.date | None = None,
 ) -> plt.Figure:
-    """The snapshot as a matplotlib figure (the caller saves and closes it), its words in
-    ``spec.lang``, set in the export font (also when the caller did not ask for it)."""
+    """The snapshot as a matplotlib figure (the caller saves and closes it, as raster frames
+    for instance), its words in ``spec.lang``. Every text names the export font itself, so
+    the figure draws Hangul wherever it is saved (to write a PDF or SVG, use ``snapshot``:
+    they need ``fonts.font_rc`` while saving)."""
     with matplotlib.rc_context(font_rc()):
-        return _snapshot_figure(incidents, routes, places, spec, made)
+        fig = _snapshot_figure(incidents, routes, places, spec, made)
+    families = export_families()
+    for text in fig.findobj(Text):
+        text.set_fontfamily(families)
+    return fig
 
 
 def _snapshot_figure(incidents, routes, places, spec: SnapshotSpec, made) -> plt.Figure:

@@ -124,3 +124,24 @@ def test_korean_html_map_speaks_korean(data):  # noqa: F811
     assert "온성" in html  # the map's place names in Hangul (its words are the map's, in ko)
     english = render("html", shown, legs, ds.places, SnapshotSpec("T", "")).decode()
     assert '<html lang="en">' in english and not HANGUL.search(english.split("<body>")[0])
+
+
+def test_a_snapshot_figure_draws_hangul_wherever_it_is_saved(data):  # noqa: F811
+    """Frames of the timeline in motion save snapshot figures as PNG outside the export's
+    font settings: their Korean words must still find their glyphs."""
+    import matplotlib.pyplot as plt
+
+    from dashboard.export import snapshot_figure
+    from dashboard.filters import filter_incidents, routes_for
+
+    ds, incidents = data
+    shown = filter_incidents(incidents, Filters(countries=frozenset({"KP"})))
+    legs = routes_for(ds.routes, shown)
+    spec = SnapshotSpec(title(lang="ko"), "온성 · 청진", lang="ko", **SMALL)
+    fig = snapshot_figure(shown, legs, ds.places, spec)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            fig.savefig(io.BytesIO(), format="png")
+    finally:
+        plt.close(fig)
