@@ -192,4 +192,15 @@
         var id = e.target && e.target.options && e.target.options.incidentId;
         if (id) { E.select(id); }
     };
+    // Enter or Space on an incident marker focused with the keyboard (Leaflet puts each marker
+    // in the Tab order as a button) opens its record, as a click does.
+    E.onIncidentKey = function (e) {
+        var key = e.originalEvent && e.originalEvent.key;
+        if (key !== "Enter" && key !== " ") { return; }
+        e.originalEvent.preventDefault();  // Space would scroll the page
+        E.onIncidentClick(e);
+        if (e.target && e.target.fire && e.target.getPopup && e.target.getPopup()) {
+            e.target.openPopup();  // an exported map shows the record in the marker's popup
+        }
+    };
 })();
