@@ -101,3 +101,36 @@ def test_keyboard_reaches_markers_and_opens_their_records(app, core):
     )
     labels = [s for s in seen if s.get("label")]
     assert not labels, f"labels or marks that are not controls took the focus: {labels}"
+
+
+def test_exported_map_opens_a_record_from_the_keyboard(tmp_path, browser):
+    """The HTML export: Tab to a marker, Enter opens its popup (its sourced record) once."""
+    from dashboard.data.dataset import load_dataset
+    from dashboard.export.formats import standalone_html
+    from dashboard.filters import prepare
+    from harness.chromium import block_external
+
+    ds = load_dataset()
+    incidents = prepare(ds.incidents, ds.places)
+    page_file = tmp_path / "map.html"
+    page_file.write_bytes(standalone_html(incidents, ds.routes, ds.places, "Map"))
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    try:
+        aborted = block_external(page)
+        page.goto(page_file.as_uri())
+        page.wait_for_function("document.body.dataset.incidentsDrawn > 0")
+        for _ in range(TAB_LIMIT):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.matches('.incident-marker')"):
+                break
+        else:
+            pytest.fail("Tab never reached an incident marker in the exported map")
+        name = page.evaluate("document.activeElement.textContent.trim()")
+        assert name, "the focused marker has no name"
+        page.keyboard.press("Enter")
+        popup = page.locator(".leaflet-popup .incident-popup")
+        expect(popup).to_have_count(1)
+        expect(popup).to_be_visible()
+        assert aborted == []
+    finally:
+        page.close()
