@@ -76,6 +76,9 @@ class MapBehaviour(MacroElement):
             "extent": list(basemap.extent()),
             "presentation": self.presentation,
             "minZoom": 2,
+            # the frame's document: its language and title, for screen readers
+            "lang": self.lang,
+            "title": t.gettext("Map of incidents"),
             # the words behaviour.js shows, in the reader's language
             "words": {
                 "legend": t.gettext("Legend"),

@@ -37,6 +37,10 @@ def test_no_wcag_violation(app, view):
     # page's stale elements (a transient the audit would report as low contrast).
     assert app.wait_idle(timeout=FIRST_DRAW, quiet_ms=2000), "the app never settled"
     app.page.wait_for_function(SETTLED, timeout=FIRST_DRAW)
+    doc = app.page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator("html")
+    expect(doc).to_have_attribute("lang", "en")  # the map frame's language and title
+    map_frame = next(f for f in app.page.frames if "st_folium" in f.url)
+    assert map_frame.title() == "Map of incidents"
     found = audit_page(app.page)
     assert app.page.evaluate(SETTLED), "a rerun started during the audit: its result is void"
     assert "map frame" in found, f"the map frame was not audited: {list(found)}"

@@ -44,6 +44,12 @@
                 } catch (err) { /* another origin: nothing to forward to */ }
             });
         }
+        // The frame's document in the reader's language, titled for what it holds (not
+        // streamlit-folium's generic title; an exported page keeps the title it was given).
+        document.documentElement.lang = opts.lang;
+        if (!document.title || document.title === "Streamlit Folium Component") {
+            document.title = opts.title;
+        }
         // Leaflet's zoom buttons name themselves in English: name them in the reader's language.
         [["in", opts.words.zoomIn], ["out", opts.words.zoomOut]].forEach(function (pair) {
             var zoomButton = map.getContainer().querySelector(".leaflet-control-zoom-" + pair[0]);
