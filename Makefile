@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 ARGS ?=
 
-.PHONY: run test setup browser postgis axe lint
+.PHONY: run test setup browser postgis axe media lint
 .DEFAULT_GOAL := run
 
 $(VENV)/.installed: requirements.txt
@@ -43,6 +43,12 @@ axe:
 			--prefix $(AXE_DIR) axe-core@$(AXE_VERSION) && echo $(AXE_VERSION) > $(AXE_DIR)/VERSION; \
 	fi
 
+# Timeline clips (MP4) are encoded by Debian's ffmpeg (H.264); its ffprobe checks them in tests.
+media:
+	@if ! command -v ffmpeg >/dev/null 2>&1 || ! command -v ffprobe >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg; \
+	fi
+
 run: setup
 	$(PY) -m streamlit run dashboard/ui/app.py $(if $(ARGS),-- $(ARGS),)
 
@@ -50,5 +56,5 @@ lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-test: setup browser postgis axe lint
+test: setup browser postgis axe media lint
 	$(PY) -m pytest
