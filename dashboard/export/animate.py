@@ -21,6 +21,7 @@ import pandas as pd
 from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from dashboard.export.extent import fitted_extent
 from dashboard.export.legend import legend_handles
@@ -39,6 +40,7 @@ PAGE_WIDTH_IN = {"mp4": 12.0, "gif": 9.0}
 # fonts-noto-cjk) where the first font has no glyph for them.
 FONT_FAMILY = ["DejaVu Sans", "Noto Sans CJK KR", "Noto Sans CJK SC"]
 HEADER, FOOTER, PANEL = 0.14, 0.085, 0.25
+TRACK = "#d9d9d9"  # the unfilled part of the clip's progress track
 
 
 def _halo(scale: float) -> list:
@@ -82,6 +84,8 @@ class ClipCanvas:
             plan.incidents, no_routes, map_aspect, self.places
         )
         self.kx = math.cos(math.radians((extent[1] + extent[3]) / 2))
+        # point or area, decided once for the whole clip (frames pick their rows from it)
+        self.how = drawn_as(plan.incidents, self.places).to_numpy()
         draw_map(ax, plan.incidents.iloc[0:0], no_routes, self.places, extent, scale)
         self._label_places(ax, scale)
         scale_bar(ax, extent, 9 * scale)
@@ -123,24 +127,36 @@ class ClipCanvas:
             va="top",
             color=TEXT,
         )
+        # Where the step is in the clip: a track from the first step to the last, filled so far.
+        track_y, track_w = 1 - HEADER - 0.075, PANEL - 0.04
+        fig.add_artist(
+            Rectangle((left, track_y), track_w, 0.008, transform=fig.transFigure, color=TRACK)
+        )
+        self.done = Rectangle((left, track_y), 0, 0.008, transform=fig.transFigure, color=TEXT)
+        fig.add_artist(self.done)
+        ends = (plan.frames[0].caption, plan.frames[-1].caption)
+        for x, words, ha in ((left, ends[0], "left"), (left + track_w, ends[1], "right")):
+            fig.text(
+                x, track_y - 0.006, words, fontsize=7 * scale, color=INK_MUTED, ha=ha, va="top"
+            )
         self.counts = fig.text(
             left,
-            1 - HEADER - 0.09,
+            1 - HEADER - 0.125,
             "",
             fontsize=10.5 * scale,
             va="top",
             color=TEXT,
             linespacing=1.5,
         )
-        for text in (self.caption, self.counts):
-            text.set_animated(self.blit)
+        for artist in (self.caption, self.counts, self.done):
+            artist.set_animated(self.blit)
         self.canvas.draw()
         self.background = self.canvas.copy_from_bbox(fig.bbox) if self.blit else None
 
     def _label_places(self, ax, scale: float) -> None:
         """Name every place that any step shows, once, clear of where its symbols will be."""
         incidents = self.plan.incidents
-        points = incidents[drawn_as(incidents, self.places) == POINT]
+        points = incidents[self.how == POINT]
         before = set(ax.get_children())
         boxes = draw_incidents(ax, points, scale)  # only to know where symbols fall
         for artist in set(ax.get_children()) - before:
@@ -162,7 +178,7 @@ class ClipCanvas:
         incidents = self.plan.incidents.iloc[frame.rows]
         before = set(ax.get_children())
         if len(incidents):
-            how = drawn_as(incidents, self.places)
+            how = self.how[frame.rows]
             points = incidents[how == POINT]
             groups = area_groups(incidents[how == AREA], self.places)
             vague_snapshot.draw_areas(ax, groups, scale)
@@ -182,6 +198,9 @@ class ClipCanvas:
                 )
         self.caption.set_text(frame.caption)
         self.counts.set_text("\n".join(count_lines(frame, self.plan.mode, lang=self.lang)))
+        first, last = self.plan.frames[0].start, self.plan.frames[-1].end
+        share = ((frame.end - first).days + 1) / ((last - first).days + 1)
+        self.done.set_width((PANEL - 0.04) * share)
         return [a for a in ax.get_children() if a not in before]
 
     def frame(self, frame: Frame) -> np.ndarray:
@@ -192,8 +211,8 @@ class ClipCanvas:
                 self.canvas.restore_region(self.background)
                 for artist in sorted(artists, key=lambda a: a.get_zorder()):
                     self.fig.draw_artist(artist)
-                self.fig.draw_artist(self.caption)
-                self.fig.draw_artist(self.counts)
+                for artist in (self.done, self.caption, self.counts):
+                    self.fig.draw_artist(artist)
             else:
                 self.canvas.draw()
         pixels = np.asarray(self.canvas.buffer_rgba())[:, :, :3].copy()

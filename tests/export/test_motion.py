@@ -247,7 +247,7 @@ def test_mp4_is_1080p_h264_with_a_held_last_frame(curated, tmp_path):
     assert video["codec_name"] == "h264" and video["pix_fmt"] == "yuv420p"
     assert (video["width"], video["height"]) == (1920, 1080)
     # three steps of a second each, the last held three seconds in all
-    assert float(info["format"]["duration"]) == pytest.approx(5.0, abs=0.2)
+    assert float(info["format"]["duration"]) == pytest.approx(5.0, abs=0.05)
 
 
 def test_terminal_bar_redraws_one_line():
