@@ -129,7 +129,7 @@ class ClipCanvas:
             color=TEXT,
         )
         # Where the step is in the clip: a track from the first step to the last, filled so far.
-        track_y, track_w = 1 - HEADER - 0.075, PANEL - 0.04
+        track_y, track_w = 1 - HEADER - 0.085, PANEL - 0.04
         fig.add_artist(
             Rectangle((left, track_y), track_w, 0.008, transform=fig.transFigure, color=TRACK)
         )
@@ -142,7 +142,7 @@ class ClipCanvas:
             )
         self.counts = fig.text(
             left,
-            1 - HEADER - 0.125,
+            1 - HEADER - 0.135,
             "",
             fontsize=10.5 * scale,
             va="top",
