@@ -81,10 +81,11 @@ def measure(n: int, frames: int, folder: Path) -> dict:
         out[f"{name}_still_s"] = time.perf_counter() - start
         canvases[name].frame(plan.frames[0])
     for name, canvas in canvases.items():
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         for frame in plan.frames:
             canvas.frame(frame)
         seconds = time.perf_counter() - start
+        out[f"{name}_cpu_ms"] = (time.process_time() - cpu) / len(plan.frames) * 1000
         canvas.close()
         out[f"{name}_frames_s"] = seconds
         out[f"{name}_fps"] = len(plan.frames) / seconds
@@ -114,14 +115,14 @@ def format_report(rows: list[dict], load: tuple[float, float, float]) -> str:
     lines = [
         f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (2 cores; shared machine)",
         f"{'incidents':>10} {'frames':>6} {'blit fps':>9} {'redraw fps':>10} {'speed-up':>8} "
-        f"{'rebuild fps':>11} "
+        f"{'blit CPU ms':>11} {'redraw CPU ms':>13} {'rebuild fps':>11} "
         f"{'still s':>7} {'MP4 s':>6} {'MP4 CPU s':>9} {'GIF s':>6} {'MP4 MB':>6}",
     ]
     for r in rows:
         lines.append(
             f"{r['incidents']:>10,} {r['mp4_frames']:>6} {r['blit_fps']:>9.2f} "
             f"{r['redraw_fps']:>10.2f} {r['blit_fps'] / r['redraw_fps']:>7.1f}× "
-            f"{r['rebuild_fps']:>11.2f} "
+            f"{r['blit_cpu_ms']:>11.0f} {r['redraw_cpu_ms']:>13.0f} {r['rebuild_fps']:>11.2f} "
             f"{r['blit_still_s']:>7.2f} {r['mp4_s']:>6.1f} {r['mp4_cpu_s']:>9.1f} {r['gif_s']:>6.1f} "
             f"{r['mp4_bytes'] / 1e6:>6.2f}"
         )

@@ -178,7 +178,7 @@ class ClipCanvas:
         symbols the clip shows, so the label stays put from step to step."""
         if group.key not in self.anchors:
             points = self.plan.incidents[self.how == POINT]
-            step = max(1, len(points) // 300)  # a thinned sample: the search is points × spots
+            step = max(1, len(points) // 100)  # a thinned sample: the search is points × spots
             avoid = list(zip(points["longitude"], points["latitude"], strict=True))[::step]
             self.anchors[group.key] = vague_snapshot.area_label_anchor(group, self.extent, avoid)
         return self.anchors[group.key]
