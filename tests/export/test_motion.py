@@ -312,3 +312,30 @@ def test_cli_will_not_overwrite_before_drawing(tmp_path):
     run = _cli("--format", "gif", "--out", str(out))
     assert run.returncode == 1 and "already exists; use --force" in run.stderr
     assert out.read_bytes() == b"keep" and "frames [" not in run.stderr
+
+
+def test_mp4_without_ffmpeg_says_how_to_install_it_before_drawing(curated, monkeypatch):
+    import dashboard.export.encode as encode
+
+    monkeypatch.setattr(encode.shutil, "which", lambda name: None)
+    drawn = []
+    monkeypatch.setattr("dashboard.export.clip.clip_frames", lambda *a: drawn.append(a) or [])
+    ds, _ = curated
+    with pytest.raises(ExportError, match="MP4 needs ffmpeg.*make media"):
+        make_clip("mp4", synthetic(curated, ROWS), ds.places, _spec(), "month", window=WINDOW)
+    assert drawn == []
+
+
+@pytest.mark.slow  # draws a frame
+def test_korean_captions_have_every_glyph(curated):
+    import warnings
+
+    ds, _ = curated
+    plan = plan_frames(synthetic(curated, ROWS), "quarter", "moving", WINDOW, TODAY, lang="ko")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        canvas = ClipCanvas(plan, ds.places, _spec("ko"), "gif")
+        canvas.frame(plan.frames[0])
+    assert plan.frames[0].caption == "2024년 1분기"
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    assert missing == []
