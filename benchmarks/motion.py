@@ -127,9 +127,11 @@ def format_report(rows: list[dict], load: tuple[float, float, float]) -> str:
             f"{r['mp4_bytes'] / 1e6:>6.2f}"
         )
     worst = max(r["mp4_s"] for r in rows)
-    verdict = "met" if worst <= MP4_TARGET_S else "NOT met"
+    cpu = max(r["mp4_cpu_s"] for r in rows)
+    verdict = "met" if worst <= MP4_TARGET_S else "NOT met in wall time"
     lines.append(
-        f"MP4 of all incidents: at most {worst:.1f} s (target {MP4_TARGET_S:.0f} s: {verdict})"
+        f"MP4 of all incidents: at most {worst:.1f} s wall, {cpu:.1f} s CPU (target "
+        f"{MP4_TARGET_S:.0f} s: {verdict}; with a load above 2, wall time counts waiting for a core)"
     )
     return "\n".join(lines)
 
