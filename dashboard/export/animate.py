@@ -191,7 +191,7 @@ class ClipCanvas:
         if len(incidents):
             how = self.how[frame.rows]
             points = incidents[how == POINT]
-            groups = area_groups(incidents[how == AREA], self.places)
+            groups = area_groups(incidents[how == AREA], self.places, lang=self.lang)
             vague_snapshot.draw_areas(ax, groups, scale)
             draw_uncertainty(ax, points, self.kx, scale)
             draw_incidents(ax, points, scale)

@@ -74,7 +74,7 @@ def clip_subtitle(f, span, shown: pd.DataFrame, total: int, *, lang: str = DEFAU
 
     t = translator(lang)
     dated = int(shown["date_start"].notna().sum())
-    words = describe(replace(f, include_undated=False), span, 0)
+    words = describe(replace(f, include_undated=False), span, 0, lang=lang)
     return (
         words
         + " · "
