@@ -20,7 +20,13 @@ from dashboard.data.routes import ROUTES_PATH
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from dashboard.problems import errors
 from dashboard.summary import summary_lines, totals_line
-from dashboard.vocab import EXPORT_ASPECTS, EXPORT_FORMATS
+from dashboard.vocab import (
+    EXPORT_ASPECTS,
+    EXPORT_FORMATS,
+    MOTION_FORMATS,
+    MOTION_MODES,
+    MOTION_STEPS,
+)
 
 
 def _add_data_args(parser: argparse.ArgumentParser) -> None:
@@ -126,6 +132,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.alt_text and os.path.exists(text_path) and not args.force:
         print(f"error: {text_path}: already exists; use --force to overwrite it", file=sys.stderr)
         return 1
+    if args.format in MOTION_FORMATS:  # the timeline in motion: dashboard/export/clip.py
+        from dashboard.export.clip import clip_command
+
+        code = clip_command(args, shown, dataset.places, spec, (filters, span, len(incidents)))
+        if code == 0 and args.alt_text:
+            described = alt_text(shown, legs, dataset.places, spec.title, lang=spec.lang)
+            try:
+                write_output(text_path, (described + "\n").encode(), force=args.force)
+            except ExportError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 1
+            print(f"wrote {text_path} (text description):\n{described}")
+        return code
     try:
         data = render(args.format, shown, legs, dataset.places, spec, sheet=args.sheet)
         out = write_output(args.out, data, force=args.force)
@@ -152,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(func=cmd_validate)
 
     export = sub.add_parser("export", help="export a map snapshot or the filtered data")
-    export.add_argument("--format", required=True, choices=EXPORT_FORMATS)
+    export.add_argument("--format", required=True, choices=(*EXPORT_FORMATS, *MOTION_FORMATS))
     export.add_argument("--out", required=True, metavar="PATH", help="file to write")
     _add_data_args(export)
     export.add_argument("--start", type=_date_arg, metavar="YYYY-MM-DD")
@@ -186,6 +205,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--alt-text",
         action="store_true",
         help="also write the export's text description to PATH.txt (and print it)",
+    )
+    export.add_argument(  # the timeline in motion (--format gif|mp4)
+        "--step",
+        default="month",
+        choices=list(MOTION_STEPS),
+        help="with gif|mp4: one frame per week, month or quarter (default month)",
+    )
+    export.add_argument(
+        "--mode",
+        default="moving",
+        choices=list(MOTION_MODES),
+        help="with gif|mp4: each step's incidents (moving) or all up to it (cumulative)",
     )
     export.add_argument("--force", action="store_true", help="overwrite an existing file")
     export.set_defaults(func=cmd_export)

@@ -15,13 +15,14 @@ from dashboard.data.dataset import Dataset
 from dashboard.data.stories import STORIES_PATH, Story, check_stories
 from dashboard.filters import Filters
 from dashboard.htmlsafe import esc
+from dashboard.i18n import DEFAULT_LANGUAGE, translator
 from dashboard.map.popups import citation_html
 from dashboard.map.symbols import marker_svg
 from dashboard.map.view import PRESENTATION_MAX_ZOOM
 from dashboard.summary import date_window_text
 from dashboard.ui.map_panel import show_map
 from dashboard.ui.session import Span, file_stamp
-from dashboard.ui.styles import script_tag, style_tag
+from dashboard.ui.styles import frame_page, script_tag, style_tag
 from dashboard.vocab import CATEGORIES, PRECISIONS
 
 
@@ -72,7 +73,10 @@ def briefing_view(
     b3.button(
         "Exit briefing", width="stretch", on_click=lambda: st.session_state.update(briefing=False)
     )
-    components.html(script_tag("keys.js"), height=0)
+    keys_title = translator(DEFAULT_LANGUAGE).gettext("Briefing keys")
+    components.html(
+        frame_page(script_tag("keys.js"), title=keys_title, lang=DEFAULT_LANGUAGE), height=0
+    )
     if n == 0:
         st.info("Nothing to present: no incidents match the current filters.")
         return
