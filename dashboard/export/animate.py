@@ -24,11 +24,13 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from dashboard.export.extent import fitted_extent
+from dashboard.export.fonts import font_rc
 from dashboard.export.legend import legend_handles
 from dashboard.export.mapdraw import draw_map, north_arrow, scale_bar
 from dashboard.export.motion import Frame, MotionPlan, count_lines, undated_note, vague_note
 from dashboard.export.spec import SnapshotSpec, credit_line
 from dashboard.export.symbols import draw_incidents, draw_uncertainty
+from dashboard.placenames import place_label
 from dashboard.vague import snapshot as vague_snapshot
 from dashboard.vague.areas import AREA, AREA_KINDS, POINT, area_groups, drawn_as
 from dashboard.vocab import INK_MUTED, INK_SECONDARY, MOTION_FORMATS, TEXT
@@ -36,9 +38,6 @@ from dashboard.vocab import INK_MUTED, INK_SECONDARY, MOTION_FORMATS, TEXT
 # Inches across a frame: type is set in points, so a narrower page makes the small GIF's
 # words relatively larger (readable in a chat app), the 1080p frame's finer.
 PAGE_WIDTH_IN = {"mp4": 12.0, "gif": 9.0}
-# Hangul and Chinese characters in captions fall back to Noto Sans CJK (Debian's
-# fonts-noto-cjk) where the first font has no glyph for them.
-FONT_FAMILY = ["DejaVu Sans", "Noto Sans CJK KR", "Noto Sans CJK SC"]
 HEADER, FOOTER, PANEL = 0.14, 0.085, 0.25
 TRACK = "#d9d9d9"  # the unfilled part of the clip's progress track
 
@@ -64,7 +63,7 @@ class ClipCanvas:
         width_px, height_px = MOTION_FORMATS[fmt]
         width_in = PAGE_WIDTH_IN[fmt]
         self.size = (width_px, height_px)
-        with matplotlib.rc_context({"font.family": FONT_FAMILY}):
+        with matplotlib.rc_context(font_rc()):
             self._draw_still(spec, width_in, width_px / width_in, height_px, made)
 
     def _draw_still(self, spec: SnapshotSpec, width_in: float, dpi: float, height_px, made):
@@ -87,13 +86,15 @@ class ClipCanvas:
         # point or area, decided once for the whole clip (frames pick their rows from it)
         self.how = drawn_as(plan.incidents, self.places).to_numpy()
         self.anchors: dict[str, tuple[float, float]] = {}
-        draw_map(ax, plan.incidents.iloc[0:0], no_routes, self.places, extent, scale)
+        draw_map(
+            ax, plan.incidents.iloc[0:0], no_routes, self.places, extent, scale, lang=self.lang
+        )
         self._label_places(ax, scale)
-        scale_bar(ax, extent, 9 * scale)
-        north_arrow(ax, extent, 9 * scale)
+        scale_bar(ax, extent, 9 * scale, lang=self.lang)
+        north_arrow(ax, extent, 9 * scale, lang=self.lang)
         fig.text(0.015, 0.975, spec.title, fontsize=18 * scale, fontweight="bold", va="top")
         fig.text(0.015, 0.905, spec.subtitle, fontsize=9.5 * scale, va="top", color=INK_SECONDARY)
-        handles = legend_handles(plan.incidents, no_routes, self.places)
+        handles = legend_handles(plan.incidents, no_routes, self.places, lang=self.lang)
         left = 1 - PANEL + 0.01
         if handles:
             fig.legend(
@@ -106,7 +107,11 @@ class ClipCanvas:
                 borderaxespad=0,
             )
         fig.text(
-            0.015, 0.012, credit_line(plan.incidents, made), fontsize=7 * scale, color=INK_MUTED
+            0.015,
+            0.012,
+            credit_line(plan.incidents, made, lang=self.lang),
+            fontsize=7 * scale,
+            color=INK_MUTED,
         )
         notes = [undated_note(plan.undated, lang=self.lang)] if plan.undated else []
         if plan.mode == "moving":
@@ -165,7 +170,7 @@ class ClipCanvas:
         style = {"fontsize": 8 * scale, "color": INK_SECONDARY}
         shown = set(points.get("place_id", pd.Series(dtype=str)))
         items = [
-            ((place["longitude"], place["latitude"]), place["name"], style)
+            ((place["longitude"], place["latitude"]), place_label(place, lang=self.lang), style)
             for pid, place in self.places.iterrows()
             if pid in shown and place["kind"] not in AREA_KINDS
         ]
@@ -216,7 +221,7 @@ class ClipCanvas:
 
     def frame(self, frame: Frame) -> np.ndarray:
         """The pixels (height × width × RGB) of one step."""
-        with matplotlib.rc_context({"font.family": FONT_FAMILY}):
+        with matplotlib.rc_context(font_rc()):
             artists = self._draw_step(frame)
             if self.blit:
                 self.canvas.restore_region(self.background)
