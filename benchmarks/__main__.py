@@ -1,4 +1,4 @@
-"""``python -m benchmarks map|edit|import|db|loadtest [options]``: one command per benchmark.
+"""``python -m benchmarks map|edit|import|db|loadtest|motion [options]``: one command per benchmark.
 
 Bad input never ends in a traceback: a problem is one line and the exit status says so.
 """
@@ -9,7 +9,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from benchmarks import db, editing, importing, loadtest
+from benchmarks import db, editing, importing, loadtest, motion
 from benchmarks import map as scale
 
 
@@ -34,6 +34,12 @@ def build_parser() -> argparse.ArgumentParser:
             loadtest,
             loadtest.run_command,
             "editors saving while viewers filter, on a throwaway database",
+        ),
+        (
+            "motion",
+            motion,
+            motion.run_command,
+            "frames/s of a timeline clip with blitting against redrawing, and the 1080p MP4",
         ),
     ]
     for name, module, func, help_text in commands:

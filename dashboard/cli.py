@@ -19,8 +19,14 @@ from dashboard.data.places import PLACES_PATH
 from dashboard.data.routes import ROUTES_PATH
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from dashboard.problems import errors
-from dashboard.summary import TITLE, summary_lines, totals_line
-from dashboard.vocab import EXPORT_ASPECTS, EXPORT_FORMATS
+from dashboard.summary import summary_lines, totals_line
+from dashboard.vocab import (
+    EXPORT_ASPECTS,
+    EXPORT_FORMATS,
+    MOTION_FORMATS,
+    MOTION_MODES,
+    MOTION_STEPS,
+)
 
 
 def _add_data_args(parser: argparse.ArgumentParser) -> None:
@@ -77,7 +83,7 @@ def _date_arg(text: str):
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from dashboard.export import ExportError, SnapshotSpec, render, write_output
+    from dashboard.export import ExportError, SnapshotSpec, alt_text, render, write_output
     from dashboard.filters import (
         Filters,
         data_window,
@@ -85,7 +91,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         prepare,
         routes_for,
     )
-    from dashboard.summary import view_subtitle
+    from dashboard.summary import title, view_subtitle
     from dashboard.vocab import CATEGORIES
 
     unknown = [c for c in args.category or [] if c not in CATEGORIES]
@@ -113,22 +119,45 @@ def cmd_export(args: argparse.Namespace) -> int:
     )
     shown = filter_incidents(incidents, filters)
     legs = routes_for(dataset.routes, shown)
-    subtitle = view_subtitle(filters, span, shown, len(incidents), legs)
+    subtitle = view_subtitle(filters, span, shown, len(incidents), legs, lang=args.lang)
     spec = SnapshotSpec(
-        title=args.title,
+        title=args.title or title(lang=args.lang),
         subtitle=subtitle,
         aspect=args.aspect,
         width_px=args.width,
         dpi=args.dpi,
         lang=args.lang,
     )
+    text_path = f"{args.out}.txt"
+    if args.alt_text and os.path.exists(text_path) and not args.force:
+        print(f"error: {text_path}: already exists; use --force to overwrite it", file=sys.stderr)
+        return 1
+    if args.format in MOTION_FORMATS:  # the timeline in motion: dashboard/export/clip.py
+        from dashboard.export.clip import clip_command
+
+        code = clip_command(args, shown, dataset.places, spec, (filters, span, len(incidents)))
+        if code == 0 and args.alt_text:
+            described = alt_text(shown, legs, dataset.places, spec.title, lang=spec.lang)
+            try:
+                write_output(text_path, (described + "\n").encode(), force=args.force)
+            except ExportError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 1
+            print(f"wrote {text_path} (text description):\n{described}")
+        return code
     try:
         data = render(args.format, shown, legs, dataset.places, spec, sheet=args.sheet)
         out = write_output(args.out, data, force=args.force)
+        described = None
+        if args.alt_text:
+            described = alt_text(shown, legs, dataset.places, spec.title, lang=spec.lang)
+            text_out = write_output(text_path, (described + "\n").encode(), force=args.force)
     except ExportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(f"wrote {out} ({len(data):,} bytes): {totals_line(len(shown), len(legs))}")
+    if described is not None:
+        print(f"wrote {text_out} (text description):\n{described}")
     return 0
 
 
@@ -142,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(func=cmd_validate)
 
     export = sub.add_parser("export", help="export a map snapshot or the filtered data")
-    export.add_argument("--format", required=True, choices=EXPORT_FORMATS)
+    export.add_argument("--format", required=True, choices=(*EXPORT_FORMATS, *MOTION_FORMATS))
     export.add_argument("--out", required=True, metavar="PATH", help="file to write")
     _add_data_args(export)
     export.add_argument("--start", type=_date_arg, metavar="YYYY-MM-DD")
@@ -155,7 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--dated-only", action="store_true", help="leave out incidents with no stated year"
     )
-    export.add_argument("--title", default=TITLE)
+    export.add_argument(
+        "--title", help="the export's title (default: the dashboard's name in --lang)"
+    )
     export.add_argument("--aspect", default="16:9", choices=list(EXPORT_ASPECTS))
     export.add_argument(
         "--width", type=int, default=2400, help="image width in pixels (default 2400)"
@@ -169,6 +200,23 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_LANGUAGE,
         choices=list(LANGUAGES),
         help="language of the export's title, legend and captions (default en)",
+    )
+    export.add_argument(
+        "--alt-text",
+        action="store_true",
+        help="also write the export's text description to PATH.txt (and print it)",
+    )
+    export.add_argument(  # the timeline in motion (--format gif|mp4)
+        "--step",
+        default="month",
+        choices=list(MOTION_STEPS),
+        help="with gif|mp4: one frame per week, month or quarter (default month)",
+    )
+    export.add_argument(
+        "--mode",
+        default="moving",
+        choices=list(MOTION_MODES),
+        help="with gif|mp4: each step's incidents (moving) or all up to it (cumulative)",
     )
     export.add_argument("--force", action="store_true", help="overwrite an existing file")
     export.set_defaults(func=cmd_export)

@@ -309,6 +309,24 @@ PICKED_UNCERTAINTY = "#0077BB"  # the editor's map: that point's uncertainty cir
 EXPORT_FORMATS = ("png", "svg", "pdf", "html", "csv", "geojson")
 EXPORT_ASPECTS: dict[str, float] = {"16:9": 16 / 9, "4:3": 4 / 3, "a4": 297 / 210, "square": 1.0}
 
+# The timeline in motion (``dashboard.export.motion``): clip formats with their frame size in
+# pixels (MP4 for briefings, a small GIF for chat apps), the steps a clip moves by, and how a
+# frame chooses its incidents (those whose date window overlaps the step, or all up to its end).
+MOTION_FORMATS: dict[str, tuple[int, int]] = {"mp4": (1920, 1080), "gif": (800, 450)}
+MOTION_FORMAT_LABELS: dict[str, str] = {
+    "mp4": N_("MP4 video, 1080p (briefings)"),
+    "gif": N_("GIF, small (chat apps)"),
+}
+MOTION_MIME_TYPES: dict[str, str] = {"mp4": "video/mp4", "gif": "image/gif"}
+MOTION_STEPS: dict[str, str] = {"week": N_("Week"), "month": N_("Month"), "quarter": N_("Quarter")}
+MOTION_MODES: dict[str, str] = {
+    "moving": N_("Moving window: what happened in each step"),
+    "cumulative": N_("Cumulative: everything up to each step"),
+}
+MOTION_STEP_SECONDS = 1.0  # each step is on screen this long
+MOTION_HOLD_SECONDS = 3.0  # the last step stays this long, so the clip ends on the full picture
+MOTION_MAX_STEPS = 600  # more would be a clip nobody watches: choose a longer step
+
 # The static exports' inks (snapshots and the briefing sheet), darkest first, and the lines
 # and swatches only they draw. (The darkest ink is TEXT.)
 INK_SECONDARY = "#333333"  # subtitles, place names

@@ -9,13 +9,16 @@ columns marked internal.
 Modules: ``spec`` (the request, public columns, credit line), ``extent`` (what the map
 shows), ``symbols`` and ``mapdraw`` (the map on a matplotlib axes), ``legend``,
 ``snapshot`` (the image), ``sheet`` (the A4 briefing), ``formats`` (every format behind
-``render``, data files, mime types, writing safely).
+``render``, data files, mime types, writing safely), ``fonts`` (Noto Sans CJK for every
+text), ``wrap`` (lines fitted by width), ``alttext`` (the text description every image
+carries), ``svgtext`` (an SVG's language, title and description).
 """
 
 import matplotlib
 
 matplotlib.use("Agg")  # before anything imports pyplot: exports draw off-screen
 
+from dashboard.export.alttext import alt_text  # noqa: E402
 from dashboard.export.extent import fitted_extent  # noqa: E402
 from dashboard.export.formats import (  # noqa: E402
     geojson,
@@ -42,6 +45,7 @@ __all__ = [
     "FORMATS",
     "ExportError",
     "SnapshotSpec",
+    "alt_text",
     "briefing_sheet",
     "credit_line",
     "fitted_extent",

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import shapely.geometry
 
+from dashboard.export.alttext import alt_text
 from dashboard.export.sheet import briefing_sheet
 from dashboard.export.snapshot import snapshot
 from dashboard.export.spec import (
@@ -20,6 +22,7 @@ from dashboard.export.spec import (
     SnapshotSpec,
     public_columns,
 )
+from dashboard.i18n import DEFAULT_LANGUAGE
 from dashboard.vague.areas import AREA, area_groups, drawn_as
 from dashboard.vocab import ROUTE_MODES
 
@@ -96,15 +99,30 @@ def _jsonable(value):
     return value
 
 
-def standalone_html(incidents, routes, places, title: str) -> bytes:
-    """The interactive map as one HTML file that opens offline (assets inlined)."""
+def standalone_html(
+    incidents, routes, places, title: str, *, lang: str = DEFAULT_LANGUAGE
+) -> bytes:
+    """The interactive map as one HTML file that opens offline (assets inlined), in ``lang``:
+    the page's language, its title, and the map's text description as the page's meta
+    description and the map's accessible description (a hidden paragraph the map names with
+    aria-describedby; it stays interactive, so it is a labelled region, not an image)."""
     from dashboard.htmlsafe import esc
     from dashboard.map import assets
-    from dashboard.map.build import build_map
+    from dashboard.map.build import MapOptions, build_map
 
-    m = build_map(incidents, routes, places, asset_base=None)
+    described = alt_text(incidents, routes, places, title, lang=lang)
+    m = build_map(incidents, routes, places, MapOptions(lang=lang), asset_base=None)
     html = assets.standalone_html(m)
-    html = html.replace("<head>", f"<head><title>{esc(title)}</title>", 1)
+    head = f'<head><title>{esc(title)}</title><meta name="description" content="{esc(described)}">'
+    html = html.replace("<head>", head, 1)
+    html = re.sub(r"<html\b[^>]*>", f'<html lang="{esc(lang)}">', html, count=1)
+    html = re.sub(
+        r'(<div class="folium-map" id="(map_[0-9a-f]+)")',
+        rf'<p id="export-alt-text" hidden>{esc(described)}</p>\1 role="region" '
+        rf'aria-label="{esc(title)}" aria-describedby="export-alt-text"',
+        html,
+        count=1,
+    )
     return html.encode("utf-8")
 
 
@@ -146,9 +164,9 @@ def render(
     if fmt == "geojson":
         return geojson(incidents, routes, places)
     if fmt == "html":
-        return standalone_html(incidents, routes, places, spec.title)
+        return standalone_html(incidents, routes, places, spec.title, lang=spec.lang)
     if fmt == "pdf" and sheet:
-        return briefing_sheet(incidents, routes, places, spec.title, spec.subtitle)
+        return briefing_sheet(incidents, routes, places, spec.title, spec.subtitle, lang=spec.lang)
     return snapshot(incidents, routes, places, spec, fmt)
 
 

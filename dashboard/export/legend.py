@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import geopandas as gpd
 import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from dashboard.export.symbols import route_linestyle
+from dashboard.export.wrap import wrap_to_width
+from dashboard.i18n import DEFAULT_LANGUAGE, N_, translator
 from dashboard.vague.areas import POINT, drawn_as
 from dashboard.vocab import (
     APPROXIMATE_SWATCH,
@@ -22,12 +22,28 @@ from dashboard.vocab import (
     SYMBOL_EDGE,
 )
 
+#: The legend's heading, on the snapshot and the sheet.
+LEGEND_TITLE = N_("Legend")
+#: Labels are wrapped to this many times their font size (about 26 Latin letters).
+LABEL_WIDTH_EM = 15
+
 
 def legend_handles(
-    incidents: pd.DataFrame, routes: pd.DataFrame, places: gpd.GeoDataFrame | None = None
+    incidents: pd.DataFrame,
+    routes: pd.DataFrame,
+    places: gpd.GeoDataFrame | None = None,
+    *,
+    lang: str = DEFAULT_LANGUAGE,
+    fontsize: float = 8.5,
 ) -> list[Line2D]:
     """Legend entries drawn from the declared styles, only for what is shown (a category
-    only drawn as an area has no symbol on the map, so no symbol in the legend)."""
+    only drawn as an area has no symbol on the map, so no symbol in the legend), in ``lang``,
+    each label wrapped to the same width on the page in any language."""
+    t = translator(lang)
+
+    def fill(text: str) -> str:
+        return "\n".join(wrap_to_width(text, LABEL_WIDTH_EM * fontsize, fontsize))
+
     handles = []
     symbols = incidents[drawn_as(incidents, places) == POINT] if len(incidents) else incidents
     for key, cat in CATEGORIES.items():
@@ -41,7 +57,7 @@ def legend_handles(
                     markerfacecolor=cat.colour,
                     markeredgecolor=SYMBOL_EDGE,
                     markersize=9,
-                    label=cat.label,
+                    label=fill(t.gettext(cat.label)),
                 )
             )
     if len(incidents) and (incidents["confidence"] == "unconfirmed").any():
@@ -55,7 +71,7 @@ def legend_handles(
                 markeredgecolor=INK_FAINT,
                 markeredgewidth=2,
                 markersize=9,
-                label="Hollow: unconfirmed",
+                label=fill(t.gettext("Hollow: unconfirmed")),
             )
         )
     if len(incidents) and (incidents["geo_precision"] == 4).any():
@@ -65,7 +81,7 @@ def legend_handles(
                 edgecolor=INK_FAINT,
                 hatch="////",
                 linestyle=(0, (5, 3)),
-                label=textwrap.fill("Hatched: a country; the place there is not stated", 26),
+                label=fill(t.gettext("Hatched: a country; the place there is not stated")),
             )
         )
     if len(incidents) and (incidents["geo_precision"] == 3).any():
@@ -76,7 +92,7 @@ def legend_handles(
                 color=BORDER_HIGHLIGHT,
                 alpha=0.45,
                 linewidth=6,
-                label=textwrap.fill("Broad band: a border or region; place not stated", 26),
+                label=fill(t.gettext("Broad band: a border or region; place not stated")),
             )
         )
     if "unknown_end" in routes and routes["unknown_end"].ne("").any():
@@ -87,7 +103,7 @@ def legend_handles(
                 color=INK_FAINT,
                 linewidth=2.2,
                 linestyle=(0, (4, 2.5)),
-                label=textwrap.fill("Dashed leg: one end not stated (see its label)", 26),
+                label=fill(t.gettext("Dashed leg: one end not stated (see its label)")),
             )
         )
     if len(incidents) and (incidents["geo_precision"] == 2).any():
@@ -100,7 +116,7 @@ def legend_handles(
                 markerfacecolor=APPROXIMATE_SWATCH,
                 markeredgecolor=APPROXIMATE_SWATCH_EDGE,
                 markersize=12,
-                label=textwrap.fill("Shaded circle: near a town or within a district", 26),
+                label=fill(t.gettext("Shaded circle: near a town or within a district")),
             )
         )
     for key, status in ROUTE_STATUSES.items():
@@ -113,7 +129,9 @@ def legend_handles(
                     color=status.colour,
                     linewidth=2.4,
                     linestyle=style,
-                    label=textwrap.fill(f"Route: {status.label.lower()}", 26),
+                    label=fill(
+                        t.gettext("Route: {status}", status=t.gettext(status.label).lower())
+                    ),
                 )
             )
     return handles

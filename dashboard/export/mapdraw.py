@@ -16,6 +16,8 @@ from dashboard.data import basemap
 from dashboard.export.extent import dense_box
 from dashboard.export.symbols import draw_incidents, draw_uncertainty, route_linestyle
 from dashboard.geodesy import arc_points
+from dashboard.i18n import DEFAULT_LANGUAGE, translator
+from dashboard.placenames import place_label
 from dashboard.vague import snapshot as vague_snapshot
 from dashboard.vague.areas import AREA, AREA_KINDS, POINT, area_groups, drawn_as
 from dashboard.vocab import (
@@ -31,7 +33,7 @@ from dashboard.vocab import (
 )
 
 
-def scale_bar(ax, extent, fontsize: float, inset=None) -> None:
+def scale_bar(ax, extent, fontsize: float, inset=None, *, lang: str = DEFAULT_LANGUAGE) -> None:
     """A scale bar in the lower right, or just left of an inset that holds that corner."""
     minx, miny, maxx, maxy = extent
     lat = miny + (maxy - miny) * 0.06
@@ -47,7 +49,7 @@ def scale_bar(ax, extent, fontsize: float, inset=None) -> None:
     ax.text(
         x0 + length / 2,
         lat + (maxy - miny) * 0.015,
-        f"{nice:,} km",
+        translator(lang).gettext("{n} km", n=translator(lang).number(nice)),
         ha="center",
         va="bottom",
         fontsize=fontsize,
@@ -55,8 +57,9 @@ def scale_bar(ax, extent, fontsize: float, inset=None) -> None:
     )
 
 
-def north_arrow(ax, extent, fontsize: float) -> None:
-    """An arrow pointing north with an N, in the upper right corner."""
+def north_arrow(ax, extent, fontsize: float, *, lang: str = DEFAULT_LANGUAGE) -> None:
+    """An arrow pointing north with an N (or the language's letter for north), in the upper
+    right corner."""
     minx, miny, maxx, maxy = extent
     x = maxx - (maxx - minx) * 0.04
     y0, y1 = maxy - (maxy - miny) * 0.16, maxy - (maxy - miny) * 0.06
@@ -73,7 +76,7 @@ def north_arrow(ax, extent, fontsize: float) -> None:
     ax.text(
         x,
         y1 + (maxy - miny) * 0.01,
-        "N",
+        translator(lang).gettext("N"),
         ha="center",
         va="bottom",
         fontsize=fontsize * 1.2,
@@ -92,6 +95,8 @@ def draw_map(
     inset: tuple[tuple[float, float, float, float], tuple[float, float, float, float]]
     | None = None,
     reserve_corners: bool = True,
+    *,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> None:
     """The map: basemap, vague areas, routes, incidents (fanned out where several share a
     place) and labels that never overlap. With ``inset`` ((lon/lat box, axes-fraction rect)),
@@ -117,7 +122,7 @@ def draw_map(
         )
     how = drawn_as(incidents, places)
     points = incidents[how == POINT] if len(incidents) else incidents
-    groups = area_groups(incidents[how == AREA], places) if len(incidents) else []
+    groups = area_groups(incidents[how == AREA], places, lang=lang) if len(incidents) else []
     vague = (
         routes["unknown_end"].ne("").to_numpy()
         if "unknown_end" in routes and len(routes)
@@ -125,7 +130,7 @@ def draw_map(
     )
     plain_legs, vague_legs = routes[~vague], routes[vague]
     vague_snapshot.draw_areas(ax, groups, scale)
-    draw_uncertainty(ax, points, kx, scale)
+    draw_uncertainty(ax, points, kx, scale, lang=lang)
     for _, leg in plain_legs.iterrows():
         status = ROUTE_STATUSES[leg["status"]]
         pts = [(lat, lon) for lon, lat in leg.geometry.coords]
@@ -175,7 +180,7 @@ def draw_map(
                 markeredgewidth=3 * scale,
                 zorder=8,
             )
-    end_labels = vague_snapshot.draw_vague_legs(ax, vague_legs, places, scale)
+    end_labels = vague_snapshot.draw_vague_legs(ax, vague_legs, places, scale, lang=lang)
     symbols = draw_incidents(ax, points, scale)
     # Labels: the areas' counts first, then places with incidents or legs, then unstated ends.
     avoid = list(zip(points["longitude"], points["latitude"], strict=True)) if len(points) else []
@@ -199,7 +204,9 @@ def draw_map(
     for pid, place in places.iterrows():
         if pid not in shown_places or place["kind"] in AREA_KINDS:
             continue
-        items.append(((place["longitude"], place["latitude"]), place["name"], place_style))
+        items.append(
+            ((place["longitude"], place["latitude"]), place_label(place, lang=lang), place_style)
+        )
     items += [(anchor, text, end_style) for anchor, text in end_labels]
     obstacles = list(symbols)
     if (
@@ -238,12 +245,12 @@ def draw_map(
 
 
 def draw_with_inset(
-    ax, incidents, routes, places, extent, scale: float
+    ax, incidents, routes, places, extent, scale: float, *, lang: str = DEFAULT_LANGUAGE
 ) -> tuple[float, float, float, float] | None:
     """The map, plus an inset of the dense area where there is one, in the emptiest corner."""
     box = dense_box(incidents, places, extent)
     if box is None:
-        draw_map(ax, incidents, routes, places, extent, scale)
+        draw_map(ax, incidents, routes, places, extent, scale, lang=lang)
         return None
     minx, miny, maxx, maxy = extent
     ax_w, ax_h = ax.get_position().width, ax.get_position().height
@@ -271,12 +278,12 @@ def draw_with_inset(
         if best is None or crowd < best[0]:
             best = (crowd, (cx, cy, w, h))
     if best is None:
-        draw_map(ax, incidents, routes, places, extent, scale)
+        draw_map(ax, incidents, routes, places, extent, scale, lang=lang)
         return None
     rect = best[1]
-    draw_map(ax, incidents, routes, places, extent, scale, inset=(box, rect))
+    draw_map(ax, incidents, routes, places, extent, scale, inset=(box, rect), lang=lang)
     inner = ax.inset_axes(rect, zorder=30)
-    draw_map(inner, incidents, routes, places, box, scale * 0.85, reserve_corners=False)
+    draw_map(inner, incidents, routes, places, box, scale * 0.85, reserve_corners=False, lang=lang)
     for spine in inner.spines.values():
         spine.set_edgecolor(TEXT)
         spine.set_linewidth(1.2 * scale)

@@ -1,11 +1,12 @@
 """The A4 briefing sheet (PDF): the map with its legend, then every incident of the
-selection with its whole summary, its confidence and its citation."""
+selection with its whole summary, its confidence and its citation. The sheet's own words are
+in the export's language; the incidents' text (summaries, places as written, outlets, titles)
+stays as the sources wrote it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import textwrap
 
 import geopandas as gpd
 import matplotlib
@@ -13,11 +14,15 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.backends.backend_pdf import PdfPages
 
+from dashboard.export.alttext import alt_text
 from dashboard.export.extent import fitted_extent
-from dashboard.export.legend import legend_handles
+from dashboard.export.fonts import font_rc
+from dashboard.export.legend import LEGEND_TITLE, legend_handles
 from dashboard.export.mapdraw import draw_with_inset, north_arrow, scale_bar
-from dashboard.export.spec import credit_line
-from dashboard.summary import date_window_text
+from dashboard.export.spec import DAY_PATTERN, credit_line
+from dashboard.export.wrap import wrap_to_width
+from dashboard.i18n import DEFAULT_LANGUAGE, Translator, translator
+from dashboard.summary import confidence_name, date_window_text
 from dashboard.vocab import (
     CATEGORIES,
     CONFIDENCE,
@@ -33,28 +38,38 @@ SHEET_SIZE = (8.27, 11.69)  # A4 portrait, inches
 _LINE = 1.38  # line height as a multiple of the font size
 
 
-def _sheet_entry(row: pd.Series, wrap: int) -> list[tuple[str, dict]]:
-    """One incident as lines of (text, style): heading, the whole summary, confidence, source."""
+def _sheet_entry(row: pd.Series, width_pt: float, t: Translator) -> list[tuple[str, dict]]:
+    """One incident as lines of (text, style): heading, the whole summary, confidence, source,
+    each wrapped to ``width_pt`` as the export font sets it."""
     cat = CATEGORIES[row["category"]]
     published = (
-        f"{row['source_date']:%d %b %Y}" if pd.notna(row["source_date"]) else "date not stated"
+        t.date(row["source_date"].date(), t.gettext(DAY_PATTERN))
+        if pd.notna(row["source_date"])
+        else t.gettext("date not stated")
     )
-    head = f"{row['date_text']} ({date_window_text(row)}) · {row['location']} · {cat.label}"
-    confidence = f"Confidence: {row['confidence']} ({CONFIDENCE[row['confidence']]})"
-    wrapped = lambda text, width=wrap - 10: textwrap.wrap(  # noqa: E731
-        " ".join(str(text).split()), width, break_long_words=False, break_on_hyphens=False
+    head = f"{row['date_text']} ({date_window_text(row, lang=t.lang)}) · {row['location']} · {t.gettext(cat.label)}"
+    level = row["confidence"]
+    confidence = t.gettext(
+        "Confidence: {level} ({meaning})",
+        level=confidence_name(level, lang=t.lang),
+        meaning=t.gettext(CONFIDENCE[level]),
     )
-    lines = [(t, {"fontsize": 7, "fontweight": "bold"}) for t in wrapped(head)]
-    lines += [(t, {"fontsize": 7}) for t in wrapped(row["summary"], wrap)]
+
+    def wrapped(text: str, size: float, bold: bool = False) -> list[str]:
+        return wrap_to_width(text, width_pt, size, bold)
+
+    lines = [(line, {"fontsize": 7, "fontweight": "bold"}) for line in wrapped(head, 7, True)]
+    lines += [(line, {"fontsize": 7}) for line in wrapped(row["summary"], 7)]
     style = {
         "fontsize": 6.6,
         "color": UNCONFIRMED_TEXT if row["confidence"] == "unconfirmed" else INK_SECONDARY,
     }
     if row["confidence"] == "unconfirmed":
         style["fontweight"] = "bold"
-    lines += [(t, style) for t in wrapped(confidence)]
+    lines += [(line, style) for line in wrapped(confidence, 6.6, level == "unconfirmed")]
     cite = f"{row['source_outlet']}, “{row['source_title']}”, {published}"
-    lines += [(t, {"fontsize": 6.3, "color": INK_FAINT, "style": "italic"}) for t in wrapped(cite)]
+    cite_style = {"fontsize": 6.3, "color": INK_FAINT, "style": "italic"}
+    lines += [(line, cite_style) for line in wrapped(cite, 6.3)]
     return lines
 
 
@@ -65,24 +80,40 @@ def briefing_sheet(
     title: str,
     subtitle: str,
     made: dt.date | None = None,
+    *,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> bytes:
     """An A4 PDF briefing: the map with its legend beside it (covering nothing), then every
     incident of the selection in date order with its whole summary, its confidence stated and
-    its citation, continuing on further pages as needed."""
+    its citation, continuing on further pages as needed. Its text description is the PDF's
+    Subject."""
+    with matplotlib.rc_context(font_rc()):
+        pages = _sheet_pages(incidents, routes, places, title, subtitle, made, translator(lang))
+        described = alt_text(incidents, routes, places, title, lang=lang)
+        buf = io.BytesIO()
+        with PdfPages(buf, metadata={"Title": title, "Subject": described}) as pdf:
+            for page in pages:
+                pdf.savefig(page)
+                plt.close(page)
+    return buf.getvalue()
+
+
+def _sheet_pages(incidents, routes, places, title, subtitle, made, t: Translator):
     width_in, height_in = SHEET_SIZE
     left, right, bottom = 0.07, 0.95, 0.045
     pages: list[plt.Figure] = []
     fig = plt.figure(figsize=SHEET_SIZE, dpi=150)
     pages.append(fig)
     fig.text(left, 0.965, title, fontsize=16, fontweight="bold", va="top")
-    for k, line in enumerate(textwrap.wrap(subtitle, 110)[:3]):
+    sub_pt = (right - left) * width_in * 72
+    for k, line in enumerate(wrap_to_width(subtitle, sub_pt, 9.5, max_lines=3)):
         fig.text(left, 0.937 - k * 0.014, line, fontsize=9.5, va="top", color=INK_SECONDARY)
     ax = fig.add_axes((left, 0.50, 0.64, 0.40))
     extent = fitted_extent(incidents, routes, (0.64 * width_in) / (0.40 * height_in), places)
-    rect = draw_with_inset(ax, incidents, routes, places, extent, 0.6)
-    scale_bar(ax, extent, 6, rect)
-    north_arrow(ax, extent, 6)
-    handles = legend_handles(incidents, routes, places)
+    rect = draw_with_inset(ax, incidents, routes, places, extent, 0.6, lang=t.lang)
+    scale_bar(ax, extent, 6, rect, lang=t.lang)
+    north_arrow(ax, extent, 6, lang=t.lang)
+    handles = legend_handles(incidents, routes, places, lang=t.lang, fontsize=5.6)
     if handles:
         fig.legend(
             handles=handles,
@@ -90,40 +121,48 @@ def briefing_sheet(
             bbox_to_anchor=(left + 0.655, 0.90),
             fontsize=5.6,
             frameon=False,
-            title="Legend",
+            title=t.gettext(LEGEND_TITLE),
             title_fontsize=6.5,
             alignment="left",
             borderaxespad=0,
             handlelength=2.2,
+            markerscale=0.7,  # symbols sized for the snapshot's 8.5 pt rows overlapped here
         )
     ordered = incidents.sort_values(["date_start", "incident_id"], na_position="last")
     y = 0.475
     fig.text(
         left,
         y,
-        f"Incidents shown ({len(ordered)})",
+        t.gettext("Incidents shown ({n})", n=t.number(len(ordered))),
         fontsize=10,
         fontweight="bold",
         va="top",
     )
     y -= 0.022
     text_left = left + 0.075
-    wrap = 122
+    entry_pt = (right - text_left) * width_in * 72
     for _, row in ordered.iterrows():
-        lines = _sheet_entry(row, wrap)
+        lines = _sheet_entry(row, entry_pt, t)
         need = sum(st["fontsize"] * _LINE for _, st in lines) / 72 / height_in + 0.008
         if y - need < bottom + 0.02:
             fig.text(
                 right,
                 bottom - 0.02,
-                "continued overleaf",
+                t.gettext("continued overleaf"),
                 fontsize=6.5,
                 ha="right",
                 color=INK_FAINT,
             )
             fig = plt.figure(figsize=SHEET_SIZE, dpi=150)
             pages.append(fig)
-            fig.text(left, 0.965, f"{title} (continued)", fontsize=11, fontweight="bold", va="top")
+            fig.text(
+                left,
+                0.965,
+                t.gettext("{title} (continued)", title=title),
+                fontsize=11,
+                fontweight="bold",
+                va="top",
+            )
             y = 0.94
         cat = CATEGORIES[row["category"]]
         fig.text(
@@ -139,18 +178,24 @@ def briefing_sheet(
             fig.text(text_left, y, text, va="top", **style)
             y -= style["fontsize"] * _LINE / 72 / height_in
         y -= 0.008
+    credit = credit_line(incidents, made, lang=t.lang)
+    credit_lines = wrap_to_width(credit, (right - left - 0.2) * width_in * 72, 6.5, max_lines=2)
     for n, page in enumerate(pages, 1):
-        page.text(left, bottom - 0.02, credit_line(incidents, made), fontsize=6.5, color=INK_MUTED)
+        page.text(
+            left,
+            bottom - 0.02,
+            "\n".join(credit_lines),
+            fontsize=6.5,
+            color=INK_MUTED,
+            va="bottom" if len(credit_lines) > 1 else "baseline",
+        )
         if len(pages) > 1:
             page.text(
-                right, 0.975, f"page {n} of {len(pages)}", fontsize=6.5, ha="right", color=INK_FAINT
+                right,
+                0.975,
+                t.gettext("page {n} of {total}", n=t.number(n), total=t.number(len(pages))),
+                fontsize=6.5,
+                ha="right",
+                color=INK_FAINT,
             )
-    buf = io.BytesIO()
-    with (
-        matplotlib.rc_context({"pdf.fonttype": 42}),
-        PdfPages(buf, metadata={"Title": title}) as pdf,
-    ):
-        for page in pages:
-            pdf.savefig(page)
-            plt.close(page)
-    return buf.getvalue()
+    return pages

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from dashboard.i18n import DEFAULT_LANGUAGE, N_, translator
 from dashboard.vocab import EXPORT_ASPECTS, EXPORT_FORMATS, INTERNAL_COLUMNS
 
 FORMATS = EXPORT_FORMATS
@@ -16,7 +17,9 @@ ASPECTS = EXPORT_ASPECTS
 DERIVED_COLUMNS = frozenset(
     {"search_text", "actor_groups", "line", "geometry", "date_end_open", "drawn_as"}
 )
-BASEMAP_CREDIT = "Basemap: Natural Earth (public domain)"
+BASEMAP_CREDIT = N_("Basemap: Natural Earth (public domain)")
+#: How the exports write a day, as a CLDR pattern per language ("01 Dec 2026", "2026년 12월 1일").
+DAY_PATTERN = N_("dd MMM y")
 
 
 class ExportError(Exception):
@@ -41,9 +44,23 @@ def public_columns(frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if c not in INTERNAL_COLUMNS and c not in DERIVED_COLUMNS]
 
 
-def credit_line(incidents: pd.DataFrame, made: dt.date | None = None) -> str:
-    """Who the incidents shown come from, the basemap's credit, and the day it was made."""
+def credit_line(
+    incidents: pd.DataFrame, made: dt.date | None = None, *, lang: str = DEFAULT_LANGUAGE
+) -> str:
+    """Who the incidents shown come from (outlet names as the sources write them), the
+    basemap's credit, and the day it was made, in ``lang``."""
+    t = translator(lang)
     outlets = sorted(set(incidents["source_outlet"])) if len(incidents) else []
     made = made or dt.date.today()
-    sources = "Sources: " + ", ".join(outlets) if outlets else "Sources: none shown"
-    return f"{sources}. {BASEMAP_CREDIT}. Made {made:%d %b %Y}."
+    sources = (
+        t.gettext("Sources: {outlets}", outlets=", ".join(outlets))
+        if outlets
+        else t.gettext("Sources: none shown")
+    )
+    day = t.date(made, t.gettext(DAY_PATTERN))
+    return t.gettext(
+        "{sources}. {basemap}. Made {day}.",
+        sources=sources,
+        basemap=t.gettext(BASEMAP_CREDIT),
+        day=day,
+    )

@@ -9,13 +9,16 @@ from matplotlib.collections import EllipseCollection
 from matplotlib.colors import to_rgba
 from matplotlib.transforms import Bbox
 
+from dashboard.i18n import DEFAULT_LANGUAGE, translator
 from dashboard.vague import snapshot as vague_snapshot
 from dashboard.vocab import CATEGORIES, INK_FAINT, INK_MUTED, PRECISIONS, SHAPES, SYMBOL_EDGE, TEXT
 
 UNCERTAINTY_LIMIT = 20_000  # above this many approximate places, circles are not drawn
 
 
-def draw_uncertainty(ax, incidents, kx: float, scale: float) -> None:
+def draw_uncertainty(
+    ax, incidents, kx: float, scale: float, *, lang: str = DEFAULT_LANGUAGE
+) -> None:
     """A dashed, lightly filled circle of the precision's radius around each approximate place.
 
     One collection for all of them (in row order, as separate patches were drawn), so many
@@ -34,7 +37,11 @@ def draw_uncertainty(ax, incidents, kx: float, scale: float) -> None:
         ax.text(
             0.01,
             0.01,
-            f"Uncertainty circles not drawn: {count:,} incidents have approximate places.",
+            translator(lang).ngettext(
+                "Uncertainty circles not drawn: {n} incident has an approximate place.",
+                "Uncertainty circles not drawn: {n} incidents have approximate places.",
+                count,
+            ),
             transform=ax.transAxes,
             fontsize=7 * scale,
             color=INK_MUTED,

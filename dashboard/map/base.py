@@ -3,6 +3,8 @@ behaviour. The app keeps it mounted and swaps ``layers.map_layers`` on it."""
 
 from __future__ import annotations
 
+import re
+
 import folium
 from branca.element import Element, MacroElement
 from folium.plugins import Fullscreen, PolyLineTextPath
@@ -12,7 +14,7 @@ from dashboard.data import basemap
 from dashboard.i18n import DEFAULT_LANGUAGE, N_, translator
 from dashboard.map import assets, vague
 from dashboard.map.legend import Legend, legend_html
-from dashboard.map.scripts import json_for_script, static_text
+from dashboard.map.scripts import ScriptText, json_for_script, static_text
 from dashboard.map.vector_basemap import VectorBasemap
 from dashboard.map.view import DEFAULT_CENTER, DEFAULT_ZOOM
 from dashboard.vocab import SEA
@@ -28,6 +30,26 @@ _TILES = {"light": "CartoDB positron", "dark": "CartoDB dark_matter"}
 # What the map needs of folium.Map's default_js / default_css: Leaflet, and jQuery, with which
 # folium.Popup builds its content.
 _MAP_JS, _MAP_CSS = {"leaflet", "jquery"}, {"leaflet_css"}
+
+
+# folium's page header forbids zooming (maximum-scale=1.0, user-scalable=no): a reader who
+# needs larger text could not pinch-zoom the map's frame (WCAG 1.4.4, axe's meta-viewport).
+_VIEWPORT_LOCK = re.compile(r'<meta name="viewport"[^>]*user-scalable=no[^>]*>', re.DOTALL)
+_VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1.0" />'
+
+
+class ZoomableMap(folium.Map):
+    """A folium map whose page lets the reader zoom: folium's header, with its viewport
+    declared without the zoom lock."""
+
+    def render(self, **kwargs) -> None:
+        super().render(**kwargs)
+        header = self.get_root().header
+        locked = header._children.get(self.get_name())
+        if locked is not None and not isinstance(locked, ScriptText):
+            header.add_child(
+                ScriptText(_VIEWPORT_LOCK.sub(_VIEWPORT, locked.render())), name=self.get_name()
+            )
 
 
 class MapBehaviour(MacroElement):
@@ -54,6 +76,9 @@ class MapBehaviour(MacroElement):
             "extent": list(basemap.extent()),
             "presentation": self.presentation,
             "minZoom": 2,
+            # the frame's document: its language and title, for screen readers
+            "lang": self.lang,
+            "title": t.gettext("Map of incidents"),
             # the words behaviour.js shows, in the reader's language
             "words": {
                 "legend": t.gettext("Legend"),
@@ -79,7 +104,7 @@ def base_map(
     """The part of the map that never changes with the filters: basemap, legend, controls and
     behaviour (their words in ``lang``). The app keeps it mounted and swaps ``map_layers`` on
     it, so a filter change or a briefing step neither reloads nor blanks the map."""
-    m = folium.Map(
+    m = ZoomableMap(
         location=list(DEFAULT_CENTER),
         zoom_start=DEFAULT_ZOOM,
         tiles=None,

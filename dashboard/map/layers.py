@@ -45,6 +45,7 @@ def place_labels(
                 icon_size=(1, 1),
             ),
             interactive=False,
+            keyboard=False,  # a label, not a control: not in the Tab order
         ).add_to(labels)
     return labels
 

@@ -12,6 +12,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from dashboard.i18n import DEFAULT_LANGUAGE
+from dashboard.map.names import marker_name_html
 from dashboard.map.popups import incident_popup_html, incident_tooltip
 from dashboard.map.symbols import marker_svg
 from dashboard.vocab import CATEGORIES, PRECISIONS
@@ -36,13 +37,17 @@ def ring_offsets(frame: pd.DataFrame, step_px: float = 13) -> list[tuple[float, 
 
 
 class OnClick(MacroElement):
-    """Reports a click on an incident marker to the app by the id the marker carries."""
+    """Reports a click on an incident marker to the app by the id the marker carries; Enter or
+    Space on a marker focused with the keyboard does the same."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         {{ this._parent.get_name() }}.on("click", function (e) {
             window.escapeeMap && window.escapeeMap.onIncidentClick(e);
+        });
+        {{ this._parent.get_name() }}.on("keydown", function (e) {
+            window.escapeeMap && window.escapeeMap.onIncidentKey(e);
         });
         {% endmacro %}
         """
@@ -101,7 +106,8 @@ def incident_markers(
         marker = folium.Marker(
             [row["latitude"], row["longitude"]],
             icon=folium.DivIcon(
-                html=marker_svg(row["category"], size, hollow=row["confidence"] == "unconfirmed"),
+                html=marker_svg(row["category"], size, hollow=row["confidence"] == "unconfirmed")
+                + marker_name_html(row, lang=lang),
                 class_name=f"incident-marker cat-{row['category']}",
                 icon_size=(size, size),
                 icon_anchor=(size / 2 - dx, size / 2 - dy),

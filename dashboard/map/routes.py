@@ -101,5 +101,6 @@ def route_layer(
                 tooltip=folium.Tooltip(
                     esc(t.gettext("Stopped here: {place}", place=leg["to_name"]))
                 ),
+                keyboard=False,  # a mark with a tooltip, not a control: not in the Tab order
             ).add_to(group)
     return group

@@ -198,5 +198,6 @@ def layers(
                     html=f"<div>{esc(label[1])}</div>", class_name="leg-end-label", icon_size=(1, 1)
                 ),
                 interactive=False,
+                keyboard=False,  # a label, not a control: not in the Tab order
             ).add_to(legs)
     return [group, legs]

@@ -22,7 +22,7 @@ from dashboard.map.view import PRESENTATION_MAX_ZOOM
 from dashboard.summary import date_window_text
 from dashboard.ui.map_panel import show_map
 from dashboard.ui.session import Span, current_translator, file_stamp
-from dashboard.ui.styles import script_tag, style_tag
+from dashboard.ui.styles import frame_page, script_tag, style_tag
 from dashboard.vocab import CATEGORIES, PRECISIONS
 
 
@@ -83,7 +83,10 @@ def briefing_view(
         width="stretch",
         on_click=lambda: st.session_state.update(briefing=False),
     )
-    components.html(script_tag("keys.js"), height=0)
+    components.html(
+        frame_page(script_tag("keys.js"), title=t.gettext("Briefing keys"), lang=t.lang),
+        height=0,
+    )
     if n == 0:
         st.info(t.gettext("Nothing to present: no incidents match the current filters."))
         return

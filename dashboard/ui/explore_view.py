@@ -15,6 +15,7 @@ from dashboard.map.popups import incident_popup_html
 from dashboard.summary import about_line, count_line, describe, title
 from dashboard.timeline import timeline_chart
 from dashboard.ui import auth
+from dashboard.ui.clip_menu import clip_menu
 from dashboard.ui.export_menu import export_menu
 from dashboard.ui.map_panel import selection_from_widgets, show_map, view_request
 from dashboard.ui.session import Span, current_translator
@@ -50,6 +51,7 @@ def explore_view(dataset: Dataset, shown, legs, f: Filters, span: Span) -> None:
     )
     with menu:
         export_menu(dataset, shown, legs, f, span)
+        clip_menu(dataset, shown, f, span)
 
     selection_from_widgets(shown, dataset.places)
     selected = st.session_state.get("selected")

@@ -25,7 +25,7 @@ from dashboard.ui.session import (
     start_playing,
     step_window,
 )
-from dashboard.ui.styles import static_text
+from dashboard.ui.styles import frame_page, static_text
 from dashboard.vocab import ACTOR_GROUPS, CATEGORIES, CONFIDENCE_NAMES
 
 # Keys (what the URL and session keep) and the words shown for them.
@@ -67,9 +67,8 @@ def language_switch(t: Translator) -> None:
         on_change=keep_choices,
     )
     with st.sidebar:
-        components.html(
-            f"<script data-lang='{esc(t.lang)}'>{static_text('lang.js')}</script>", height=0
-        )
+        script = f"<script data-lang='{esc(t.lang)}'>{static_text('lang.js')}</script>"
+        components.html(frame_page(script, title=t.gettext("Page language"), lang=t.lang), height=0)
 
 
 def filter_widgets(dataset: Dataset, span: Span, t: Translator) -> None:

@@ -114,8 +114,12 @@ def open_ui(
     viewport: tuple[int, int],
     timings: Timings,
     name: str,
+    scale: float = 1,
 ) -> UI:
-    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+    """A fresh context on the server; ``scale`` CSS pixels per screen pixel (2: 200 % zoom)."""
+    context = browser.new_context(
+        viewport={"width": viewport[0], "height": viewport[1]}, device_scale_factor=scale
+    )
     aborted = block_external(context)
     ui = UI(server=server, context=context, page=None, aborted=aborted, timings=timings, name=name)
     context.expose_binding(

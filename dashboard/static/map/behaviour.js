@@ -44,6 +44,12 @@
                 } catch (err) { /* another origin: nothing to forward to */ }
             });
         }
+        // The frame's document in the reader's language, titled for what it holds (not
+        // streamlit-folium's generic title; an exported page keeps the title it was given).
+        document.documentElement.lang = opts.lang;
+        if (!document.title || document.title === "Streamlit Folium Component") {
+            document.title = opts.title;
+        }
         // Leaflet's zoom buttons name themselves in English: name them in the reader's language.
         [["in", opts.words.zoomIn], ["out", opts.words.zoomOut]].forEach(function (pair) {
             var zoomButton = map.getContainer().querySelector(".leaflet-control-zoom-" + pair[0]);
@@ -54,6 +60,25 @@
         });
         L.control.scale({position: "topright"}).addTo(map);
         map.on("zoomend layeradd resize", E.declutter);
+        // A keyboard user keeps their place: the app swaps the incident layers after a selection
+        // (Enter on a marker), which removes the focused marker; its successor takes the focus,
+        // unless the reader has moved on outside the map meanwhile.
+        map.getContainer().addEventListener("focusin", function (e) {
+            E.focusedId = null;
+            map.eachLayer(function (layer) {
+                if (layer.options && layer.options.incidentId && layer.getElement &&
+                        layer.getElement() === e.target) {
+                    E.focusedId = layer.options.incidentId;
+                }
+            });
+        });
+        map.on("layeradd", function (e) {
+            var layer = e.layer, active = document.activeElement;
+            if (!E.focusedId || !layer.options || layer.options.incidentId !== E.focusedId) { return; }
+            if (!document.hasFocus() || (active && active !== document.body)) { return; }
+            var el = layer.getElement && layer.getElement();
+            if (el) { el.focus({preventScroll: true}); }
+        });
     };
 
     // Place labels never overprint each other: at each zoom, a label that would overlap one
@@ -191,5 +216,14 @@
     E.onIncidentClick = function (e) {
         var id = e.target && e.target.options && e.target.options.incidentId;
         if (id) { E.select(id); }
+    };
+    // Enter or Space on an incident marker focused with the keyboard (Leaflet puts each marker
+    // in the Tab order as a button) does what a click does: the marker's click listeners (the
+    // app's selection and streamlit-folium's report; an exported map's popup) all run.
+    E.onIncidentKey = function (e) {
+        var key = e.originalEvent && e.originalEvent.key;
+        if ((key !== "Enter" && key !== " ") || !e.target || !e.target.fire) { return; }
+        e.originalEvent.preventDefault();  // Space would scroll the page
+        e.target.fire("click", {latlng: e.target.getLatLng(), originalEvent: e.originalEvent});
     };
 })();
