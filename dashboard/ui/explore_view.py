@@ -44,14 +44,17 @@ def explore_view(dataset: Dataset, shown, legs, f: Filters, span: Span) -> None:
         f"<p class='about-data'>{esc(about_line(dataset.incidents, lang=lang))}</p></div>"
     )
     undated = int(shown["date_start"].isna().sum())
-    count, menu = st.columns([5, 1], vertical_alignment="center")
+    # The two menus side by side, not stacked: a second row would push the map's foot (its
+    # legend button) below the fold at 1366×768.
+    count, export_col, clip_col = st.columns([4, 1, 1], vertical_alignment="center")
     count.html(
         f"<p class='view-count'><b>{esc(count_line(shown, len(dataset.incidents), legs, len(dataset.routes), lang=lang))}</b>"
         f" <span class='what'>· {esc(describe(f, span, undated, lang=lang))}</span></p>"
     )
-    with menu:
+    with export_col:
         export_menu(dataset, shown, legs, f, span)
-        clip_menu(dataset, shown, f, span)
+    with clip_col:
+        clip_menu(dataset, shown, f, span, lang=lang)
 
     selection_from_widgets(shown, dataset.places)
     selected = st.session_state.get("selected")
