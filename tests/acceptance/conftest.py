@@ -128,7 +128,14 @@ def open_ui(
     context.add_init_script(EXCEPTION_WATCH)
     ui.page = page = context.new_page()
     page.set_default_timeout(RERUN)
-    page.on("pageerror", lambda exc: ui.console_errors.append(f"Uncaught {exc}"))
+    # With where it was thrown (the first frames of its stack), to tell our scripts from
+    # Streamlit's or a library's.
+    page.on(
+        "pageerror",
+        lambda exc: ui.console_errors.append(
+            f"Uncaught {exc} at {' | '.join((exc.stack or '').splitlines()[1:4])}"
+        ),
+    )
     page.on(
         "console",
         lambda msg: (

@@ -7,6 +7,25 @@
     "use strict";
     var E = (window.escapeeMap = window.escapeeMap || {});
 
+    // leaflet-textpath repeats a route's word along its leg as many times as the word fits,
+    // measured in the page: while the frame is not laid out (a briefing step redrawing the
+    // legs) the word measures 0 px and the plugin asks for an array of infinite length. Then
+    // the word waits for the next redraw instead of throwing from inside Leaflet's.
+    var setText = L.Polyline.prototype.setText;
+    if (setText && !setText.guarded) {
+        L.Polyline.prototype.setText = function (text, options) {
+            try {
+                return setText.call(this, text, options);
+            } catch (err) {
+                if (!(err instanceof RangeError)) { throw err; }
+                this._text = text;
+                this._textOptions = options;
+                return this;
+            }
+        };
+        L.Polyline.prototype.setText.guarded = true;
+    }
+
     E.init = function (map, opts) {
         E.map = map;
         E.opts = opts;
