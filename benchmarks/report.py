@@ -83,6 +83,7 @@ def format_report(report: dict) -> str:
     row("  CPU time of those runs", "png_cpu_s")
     row("app rerun after a date-window change", "app_rerun_s", target=f"≤ {t['app_rerun_s']} s")
     row("  after a category change", "app_category_rerun_s")
+    row("  after a language switch (to Korean and back)", "app_lang_rerun_s")
     row("  rerun with nothing changed (cached)", "app_cached_rerun_s")
     rows.append(
         [
