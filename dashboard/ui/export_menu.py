@@ -13,7 +13,7 @@ from dashboard.filters import Filters
 from dashboard.i18n import N_, translator
 from dashboard.summary import title as default_title
 from dashboard.summary import view_subtitle
-from dashboard.ui.session import Span
+from dashboard.ui.session import Span, current_language
 
 # (format, as the briefing sheet, button label), in the menu's order
 EXPORTS = [
@@ -27,19 +27,13 @@ EXPORTS = [
 ]
 
 
-def _session_language() -> str:
-    """The interface language: the sidebar's switch, seeded from ``?lang=`` (as the rest of
-    the app reads it)."""
-    return translator(st.session_state.get("lang") or st.query_params.get("lang")).lang
-
-
 def export_menu(
     dataset: Dataset, shown, legs, f: Filters, span: Span, lang: str | None = None
 ) -> None:
     """Exports of this view, one click from the top of the page. The controls are built only
     while the menu is open, so a page that never exports does not pay for them. Every export
     is in the session's language (``lang`` when given)."""
-    t = translator(lang or _session_language())
+    t = translator(lang or current_language())
     menu = st.popover(t.gettext("Export…"), key="export_open", on_change="rerun", width="stretch")
     if not menu.open:
         return

@@ -19,7 +19,7 @@ def app(monkeypatch) -> AppTest:
 
 
 def _open_menu(app: AppTest, lang: str) -> AppTest:
-    app.session_state["lang"] = lang  # what the sidebar's language switch keeps
+    app.query_params["lang"] = lang  # a link in that language (the switch keeps it there)
     app.session_state["export_open"] = True  # what opening the menu does
     app.run()
     assert not app.exception, [e.value for e in app.exception]
