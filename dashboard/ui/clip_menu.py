@@ -13,9 +13,9 @@ from dashboard.export.clip import clip_subtitle, make_clip
 from dashboard.export.motion import undated_note
 from dashboard.export.spec import ExportError, SnapshotSpec
 from dashboard.filters import Filters
-from dashboard.i18n import language_or_default, translator
-from dashboard.summary import TITLE
-from dashboard.ui.session import Span
+from dashboard.i18n import translator
+from dashboard.summary import title
+from dashboard.ui.session import Span, current_language
 from dashboard.vocab import MOTION_FORMAT_LABELS, MOTION_MIME_TYPES, MOTION_MODES, MOTION_STEPS
 
 RESULT_KEY = "clip_result"  # (request, clip bytes, undated left out) of the last clip made
@@ -30,7 +30,7 @@ def _request(shown, f: Filters, choices: tuple[str, ...]) -> str:
 
 def clip_menu(dataset: Dataset, shown, f: Filters, span: Span, lang: str | None = None) -> None:
     """The menu, built only while it is open (as the Export… menu)."""
-    lang = language_or_default(lang or st.query_params.get("lang"))
+    lang = lang or current_language()
     t = translator(lang)
     menu = st.popover(
         t.gettext("Timeline clip…"), key="clip_open", on_change="rerun", width="stretch"
@@ -67,7 +67,7 @@ def clip_menu(dataset: Dataset, shown, f: Filters, span: Span, lang: str | None 
                 bar.progress(done / total, text=text)
 
             spec = SnapshotSpec(
-                title=TITLE,
+                title=title(lang=lang),
                 subtitle=clip_subtitle(f, span, shown, len(dataset.incidents), lang=lang),
                 lang=lang,
             )
