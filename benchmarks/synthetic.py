@@ -161,8 +161,31 @@ def _words(rng: np.random.Generator, n: int, low: int, high: int) -> list[str]:
     return out
 
 
-def synthetic_incidents(n: int, seed: int = 5) -> list[dict[str, str]]:
-    """``n`` valid incident rows as CSV cells (strings)."""
+LAYOUTS = ("spread", "clustered")
+CLUSTER_JITTER_DEG = 0.018  # about 2 km: reporting clusters at a few towns
+
+
+def _clustered(rng, places, precision, lon, lat, countries, admin1, place_ids) -> None:
+    """Put the incidents with a point place (precision 1 or 2) at the gazetteer's towns,
+    jittered by about 2 km, the busiest town taking the most (weights 1, 1/2, 1/3, ...), as
+    real reporting clusters: 100,000 rows put about 20,000 at the first town."""
+    from dashboard.vague.areas import AREA_KINDS
+
+    towns = places[~places["kind"].isin(AREA_KINDS)]
+    weights = 1.0 / np.arange(1, len(towns) + 1)
+    rows = np.flatnonzero(np.isin(np.asarray(precision).astype(int), [1, 2]))
+    pick = rng.choice(len(towns), size=len(rows), p=weights / weights.sum())
+    jitter = rng.uniform(-CLUSTER_JITTER_DEG, CLUSTER_JITTER_DEG, (len(rows), 2))
+    lon[rows] = (towns["longitude"].to_numpy(float)[pick] + jitter[:, 0]).round(5)
+    lat[rows] = (towns["latitude"].to_numpy(float)[pick] + jitter[:, 1]).round(5)
+    countries[rows] = towns["country"].to_numpy(object)[pick]
+    admin1[rows] = towns["admin1"].fillna("").to_numpy(object)[pick]
+    place_ids[rows] = towns.index.to_numpy(object)[pick]
+
+
+def synthetic_incidents(n: int, seed: int = 5, layout: str = "spread") -> list[dict[str, str]]:
+    """``n`` valid incident rows as CSV cells (strings): spread evenly over the region's
+    countries, or (``layout="clustered"``) with the point incidents at a few towns."""
     import shapely
 
     from dashboard.data import basemap
@@ -199,6 +222,18 @@ def synthetic_incidents(n: int, seed: int = 5) -> list[dict[str, str]]:
     actors = rng.integers(0, len(ACTORS), n)
     outlets = rng.integers(0, len(OUTLETS), n)
     place_pick = rng.random(n)
+    place_ids = np.array(
+        [
+            (lambda c: c[int(place_pick[i] * len(c))] if c else "")(
+                by_country.get(countries[i], [])
+            )
+            for i in range(n)
+        ],
+        dtype=object,
+    )
+    if layout == "clustered":
+        countries = countries.astype(object)
+        _clustered(rng, places, precision, lon, lat, countries, admin1, place_ids)
     from dashboard.filters import country_names
 
     names = country_names()
@@ -211,8 +246,7 @@ def synthetic_incidents(n: int, seed: int = 5) -> list[dict[str, str]]:
         start = FIRST_DAY + dt.timedelta(days=int(start_off[i]))
         end = FIRST_DAY + dt.timedelta(days=int(end_off[i]))
         published = min(end + dt.timedelta(days=int(3 + i % 20)), LAST_DAY + dt.timedelta(30))
-        candidates = by_country.get(country, [])
-        place_id = candidates[int(place_pick[i] * len(candidates))] if candidates else ""
+        place_id = place_ids[i]
         where = admin1[i] or names.get(country, country)
         rows.append(
             {
@@ -297,19 +331,21 @@ def _write_csv(path: Path, header: Sequence[str], rows: list[dict[str, str]]) ->
     return path
 
 
-def write_synthetic(folder: Path | str, n: int, seed: int = 5) -> Synthetic:
-    """Write ``n`` synthetic incidents and matching route legs into ``folder``."""
+def write_synthetic(folder: Path | str, n: int, seed: int = 5, layout: str = "spread") -> Synthetic:
+    """Write ``n`` synthetic incidents and matching route legs into ``folder`` (``layout``:
+    see ``synthetic_incidents``)."""
     from dashboard.data.places import PLACES_PATH
     from dashboard.vocab import ROUTE_COLUMNS
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    rows = synthetic_incidents(n, seed)
+    rows = synthetic_incidents(n, seed, layout)
+    suffix = "" if layout == "spread" else f"-{layout}"
     incidents = _write_csv(
-        folder / f"incidents-{n}.csv", INCIDENT_COLUMNS + INCIDENT_EXTRA_COLUMNS, rows
+        folder / f"incidents-{n}{suffix}.csv", INCIDENT_COLUMNS + INCIDENT_EXTRA_COLUMNS, rows
     )
     legs = synthetic_routes([r["incident_id"] for r in rows], seed + 2)
-    routes = _write_csv(folder / f"routes-{n}.csv", ROUTE_COLUMNS, legs)
+    routes = _write_csv(folder / f"routes-{n}{suffix}.csv", ROUTE_COLUMNS, legs)
     return Synthetic(incidents, routes, Path(PLACES_PATH), n)
 
 

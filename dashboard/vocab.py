@@ -303,6 +303,11 @@ AREA_FILL, AREA_EDGE = "#6b6b6b", "#555555"  # a country or province the source 
 BORDER_HIGHLIGHT = "#AA4499"  # a border area (the border line itself)
 PICKED_POINT = "#CC3311"  # the editor's map: where the incident being edited is
 PICKED_UNCERTAINTY = "#0077BB"  # the editor's map: that point's uncertainty circle
+# An aggregate: a circle standing for several incidents, its number written inside, its area
+# in proportion to that number (``dashboard.aggregate``), ringed by its categories' shares.
+AGGREGATE_FILL, AGGREGATE_TEXT = "#263238", "#ffffff"
+AGGREGATE_MIN_RADIUS, AGGREGATE_MAX_RADIUS = 11, 34  # px on the live map; below the minimum
+# a circle is drawn at the minimum (its number still says how many)
 
 # What a snapshot or data export can be (the CLI's choices and the app's menu), and the
 # image shapes offered, as width / height.

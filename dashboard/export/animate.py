@@ -164,7 +164,7 @@ class ClipCanvas:
         incidents = self.plan.incidents
         points = incidents[self.how == POINT]
         before = set(ax.get_children())
-        boxes = draw_incidents(ax, points, scale)  # only to know where symbols fall
+        boxes = draw_incidents(ax, points, scale, lang=self.lang)  # only to know where symbols fall
         for artist in set(ax.get_children()) - before:
             artist.remove()
         style = {"fontsize": 8 * scale, "color": INK_SECONDARY}
@@ -199,7 +199,7 @@ class ClipCanvas:
             groups = area_groups(incidents[how == AREA], self.places, lang=self.lang)
             vague_snapshot.draw_areas(ax, groups, scale)
             draw_uncertainty(ax, points, self.kx, scale)
-            draw_incidents(ax, points, scale)
+            draw_incidents(ax, points, scale, lang=self.lang)
             for g in groups:
                 ax.text(
                     *self._area_anchor(g),

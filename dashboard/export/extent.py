@@ -64,11 +64,38 @@ def dense_box(incidents: pd.DataFrame, places, extent) -> tuple[float, float, fl
     if len(pts) < 5:
         return None
     xy = np.column_stack([pts["longitude"].to_numpy(float), pts["latitude"].to_numpy(float)])
-    counts = [int(((abs(xy[:, 0] - x) <= 4) & (abs(xy[:, 1] - y) <= 3.5)).sum()) for x, y in xy]
+    centre, count = _densest(xy)
+    if count < 5:
+        return None
+    return _dense_from(xy, centre, extent)
+
+
+def _densest(xy: np.ndarray, half_w: float = 4.0, half_h: float = 3.5, res: float = 0.25):
+    """The point with the most others within ``half_w`` × ``half_h`` degrees, and how many.
+    Exact for a few thousand points; above that, counted on a grid of ``res`` degrees with a
+    summed-area table (a cost that grows with the cells, not with the square of the points)."""
+    if len(xy) <= 2000:
+        counts = (
+            (np.abs(xy[:, None, 0] - xy[None, :, 0]) <= half_w)
+            & (np.abs(xy[:, None, 1] - xy[None, :, 1]) <= half_h)
+        ).sum(axis=1)
+        best = int(np.argmax(counts))
+        return xy[best], int(counts[best])
+    lo = xy.min(axis=0)
+    g = np.floor((xy - lo) / res).astype(np.int64)
+    nx, ny = int(g[:, 0].max()) + 1, int(g[:, 1].max()) + 1
+    grid = np.bincount(g[:, 0] * ny + g[:, 1], minlength=nx * ny).reshape(nx, ny)
+    table = np.zeros((nx + 1, ny + 1), dtype=np.int64)
+    table[1:, 1:] = grid.cumsum(axis=0).cumsum(axis=1)
+    cells = np.unique(g, axis=0)
+    kx, ky = int(round(half_w / res)), int(round(half_h / res))
+    x0 = np.clip(cells[:, 0] - kx, 0, nx)
+    x1 = np.clip(cells[:, 0] + kx + 1, 0, nx)
+    y0 = np.clip(cells[:, 1] - ky, 0, ny)
+    y1 = np.clip(cells[:, 1] + ky + 1, 0, ny)
+    counts = table[x1, y1] - table[x0, y1] - table[x1, y0] + table[x0, y0]
     best = int(np.argmax(counts))
-    if counts[best] < 5 or counts[best] == len(xy):
-        return None if counts[best] < 5 else _dense_from(xy, xy[best], extent)
-    return _dense_from(xy, xy[best], extent)
+    return lo + (cells[best] + 0.5) * res, int(counts[best])
 
 
 def _dense_from(xy, centre, extent):

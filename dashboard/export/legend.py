@@ -7,11 +7,13 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from dashboard.aggregate import AGGREGATE_ABOVE
 from dashboard.export.symbols import route_linestyle
 from dashboard.export.wrap import wrap_to_width
 from dashboard.i18n import DEFAULT_LANGUAGE, N_, translator
 from dashboard.vague.areas import POINT, drawn_as
 from dashboard.vocab import (
+    AGGREGATE_FILL,
     APPROXIMATE_SWATCH,
     APPROXIMATE_SWATCH_EDGE,
     BORDER_HIGHLIGHT,
@@ -60,6 +62,21 @@ def legend_handles(
                     label=fill(t.gettext(cat.label)),
                 )
             )
+    if len(symbols) > AGGREGATE_ABOVE:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="none",
+                markerfacecolor=AGGREGATE_FILL,
+                markeredgecolor="white",
+                markersize=12,
+                label=fill(
+                    t.gettext("Circle with a number: that many incidents (area in proportion)")
+                ),
+            )
+        )
     if len(incidents) and (incidents["confidence"] == "unconfirmed").any():
         handles.append(
             Line2D(

@@ -181,9 +181,9 @@ def draw_map(
                 zorder=8,
             )
     end_labels = vague_snapshot.draw_vague_legs(ax, vague_legs, places, scale, lang=lang)
-    symbols = draw_incidents(ax, points, scale)
+    symbols = draw_incidents(ax, points, scale, lang=lang)
     # Labels: the areas' counts first, then places with incidents or legs, then unstated ends.
-    avoid = list(zip(points["longitude"], points["latitude"], strict=True)) if len(points) else []
+    avoid = points[["longitude", "latitude"]].to_numpy(dtype=float)
     area_style = {"fontsize": 7.5 * scale, "color": TEXT, "fontstyle": "italic"}
     place_style = {"fontsize": 8 * scale, "color": INK_SECONDARY}
     end_style = {"fontsize": 7 * scale, "color": INK_MUTED, "fontstyle": "italic"}

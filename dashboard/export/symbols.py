@@ -9,11 +9,27 @@ from matplotlib.collections import EllipseCollection
 from matplotlib.colors import to_rgba
 from matplotlib.transforms import Bbox
 
+from dashboard.aggregate import AGGREGATE_ABOVE, screen_aggregates
 from dashboard.i18n import DEFAULT_LANGUAGE, translator
 from dashboard.vague import snapshot as vague_snapshot
-from dashboard.vocab import CATEGORIES, INK_FAINT, INK_MUTED, PRECISIONS, SHAPES, SYMBOL_EDGE, TEXT
+from dashboard.vocab import (
+    AGGREGATE_FILL,
+    AGGREGATE_TEXT,
+    CATEGORIES,
+    INK_FAINT,
+    INK_MUTED,
+    PRECISIONS,
+    SHAPES,
+    SYMBOL_EDGE,
+    TEXT,
+)
 
-UNCERTAINTY_LIMIT = 20_000  # above this many approximate places, circles are not drawn
+# Above this many approximate places circles are not drawn (they would be a grey wash, as
+# where the map draws aggregates; the map says so).
+UNCERTAINTY_LIMIT = AGGREGATE_ABOVE
+# An aggregate's cell, in symbol widths: incidents closer than this on the page share a circle.
+AGGREGATE_CELL_SYMBOLS = 2.4
+AGGREGATE_MAX_SYMBOLS = 3.2  # the largest circle's diameter, in symbol widths
 
 
 def draw_uncertainty(
@@ -75,28 +91,18 @@ def draw_uncertainty(
     )
 
 
-def draw_incidents(ax, incidents, scale: float) -> list[Bbox]:
-    """Each incident as its category's marker (hollow when unconfirmed): one scatter call per
-    category and fill. Incidents at one place sit on a small ring around it, joined to it by
-    a thin line, so Onsong's five are five symbols. Returns the symbols' boxes in pixels (for
-    label placement)."""
-    if not len(incidents):
-        return []
-    categories = incidents["category"].to_numpy()
-    hollow = (incidents["confidence"] == "unconfirmed").to_numpy()
-    lon0 = incidents["longitude"].to_numpy(dtype=float)
-    lat0 = incidents["latitude"].to_numpy(dtype=float)
-    size_pt = 11 * scale
-    fan = vague_snapshot.fan_offsets(incidents, size_pt * 1.1)
-    shift = vague_snapshot.points_to_data(ax, fan)
-    lon, lat = lon0 + shift[:, 0], lat0 + shift[:, 1]
-    moved = np.flatnonzero((fan != 0).any(axis=1))
-    for i in moved:
-        ax.plot(
-            [lon0[i], lon[i]], [lat0[i], lat[i]], color=INK_FAINT, linewidth=0.6 * scale, zorder=9
-        )
-    if len(moved):
-        ax.scatter(lon0[moved], lat0[moved], s=(2.2 * scale) ** 2, color=TEXT, zorder=9.5)
+def compact_number(n: int, *, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A count short enough for a circle: 12, 2,110, 21K (Babel's compact form)."""
+    from babel.numbers import format_compact_decimal
+
+    t = translator(lang)
+    if n < 10_000:
+        return t.number(n)
+    return format_compact_decimal(n, locale=t.locale, fraction_digits=0)
+
+
+def _draw_symbols(ax, lon, lat, categories, hollow, size_pt: float, scale: float) -> None:
+    """Category markers (hollow when unconfirmed): one scatter call per category and fill."""
     for key, cat in CATEGORIES.items():
         for is_hollow in (False, True):
             rows = (categories == key) & (hollow == is_hollow)
@@ -112,8 +118,113 @@ def draw_incidents(ax, incidents, scale: float) -> list[Bbox]:
                 linewidths=(2.2 if is_hollow else 0.8) * scale,
                 zorder=10,
             )
-    if len(incidents) > 2000:  # labels avoid symbols; beyond this, only their extent matters
+
+
+def draw_aggregates(ax, incidents, scale: float, *, lang: str = DEFAULT_LANGUAGE) -> list[Bbox]:
+    """Incidents too many to draw one by one: where several fall within a few symbol widths
+    of each other on the page, one dark circle stands for them, its area in proportion to
+    their number and the number written in it; an incident alone keeps its symbol. The
+    artists drawn are bounded by the page's size, not by the number of incidents (one
+    scatter for the circles, one per category for the singles, one text per circle).
+    Returns the circles' and symbols' boxes in pixels (for label placement)."""
+    size_pt = 11 * scale
+    px_per_pt = ax.figure.dpi / 72
+    lon = incidents["longitude"].to_numpy(dtype=float)
+    lat = incidents["latitude"].to_numpy(dtype=float)
+    xy = ax.transData.transform(np.column_stack([lon, lat]))
+    box = ax.get_window_extent()
+    inside = (
+        (xy[:, 0] >= box.x0) & (xy[:, 0] <= box.x1) & (xy[:, 1] >= box.y0) & (xy[:, 1] <= box.y1)
+    )
+    if not inside.all():  # only what this map (or inset) shows
+        incidents, lon, lat, xy = incidents[inside], lon[inside], lat[inside], xy[inside]
+    cell = AGGREGATE_CELL_SYMBOLS * size_pt * px_per_pt
+    agg = screen_aggregates(xy[:, 0], xy[:, 1], lon, lat, incidents["category"], cell)
+    boxes: list[Bbox] = []
+    alone = agg.count == 1
+    if alone.any():
+        rows = agg.first[alone]
+        _draw_symbols(
+            ax,
+            lon[rows],
+            lat[rows],
+            incidents["category"].to_numpy()[rows],
+            (incidents["confidence"] == "unconfirmed").to_numpy()[rows],
+            size_pt,
+            scale,
+        )
+        half = size_pt * px_per_pt / 2
+        boxes += [Bbox.from_extents(x - half, y - half, x + half, y + half) for x, y in xy[rows]]
+    many = ~alone
+    if many.any():
+        counts = agg.count[many]
+        top = AGGREGATE_MAX_SYMBOLS * size_pt
+        diameter = np.maximum(top * np.sqrt(counts / counts.max()), 1.5 * size_pt)
+        ax.scatter(
+            agg.lon[many],
+            agg.lat[many],
+            s=diameter**2,
+            marker="o",
+            facecolors=AGGREGATE_FILL,
+            edgecolors="white",
+            linewidths=1.2 * scale,
+            alpha=0.92,
+            zorder=10.5,
+        )
+        centres = ax.transData.transform(np.column_stack([agg.lon[many], agg.lat[many]]))
+        for x, y, n, d, lo, la in zip(
+            centres[:, 0],
+            centres[:, 1],
+            counts,
+            diameter,
+            agg.lon[many],
+            agg.lat[many],
+            strict=True,
+        ):
+            text = compact_number(int(n), lang=lang)
+            ax.text(
+                lo,
+                la,
+                text,
+                ha="center",
+                va="center",
+                fontsize=float(min(8.5 * scale, max(5.5 * scale, 1.5 * d / max(len(text), 2)))),
+                fontweight="bold",
+                color=AGGREGATE_TEXT,
+                zorder=10.6,
+                clip_on=True,
+            )
+            half = d * px_per_pt / 2
+            boxes.append(Bbox.from_extents(x - half, y - half, x + half, y + half))
+    return boxes
+
+
+def draw_incidents(ax, incidents, scale: float, *, lang: str = DEFAULT_LANGUAGE) -> list[Bbox]:
+    """Each incident as its category's marker (hollow when unconfirmed). Incidents at one
+    place sit on a small ring around it, joined to it by a thin line, so Onsong's five are five
+    symbols. Above ``AGGREGATE_ABOVE`` incidents fanning would cover the map:
+    ``draw_aggregates`` says how many instead. Returns the symbols' boxes in pixels (for
+    label placement)."""
+    if not len(incidents):
         return []
+    if len(incidents) > AGGREGATE_ABOVE:
+        return draw_aggregates(ax, incidents, scale, lang=lang)
+    categories = incidents["category"].to_numpy()
+    hollow = (incidents["confidence"] == "unconfirmed").to_numpy()
+    lon0 = incidents["longitude"].to_numpy(dtype=float)
+    lat0 = incidents["latitude"].to_numpy(dtype=float)
+    size_pt = 11 * scale
+    fan = vague_snapshot.fan_offsets(incidents, size_pt * 1.1)
+    shift = vague_snapshot.points_to_data(ax, fan)
+    lon, lat = lon0 + shift[:, 0], lat0 + shift[:, 1]
+    moved = np.flatnonzero((fan != 0).any(axis=1))
+    for i in moved:
+        ax.plot(
+            [lon0[i], lon[i]], [lat0[i], lat[i]], color=INK_FAINT, linewidth=0.6 * scale, zorder=9
+        )
+    if len(moved):
+        ax.scatter(lon0[moved], lat0[moved], s=(2.2 * scale) ** 2, color=TEXT, zorder=9.5)
+    _draw_symbols(ax, lon, lat, categories, hollow, size_pt, scale)
     half = size_pt * ax.figure.dpi / 72 / 2
     centres = ax.transData.transform(np.column_stack([lon, lat]))
     return [Bbox.from_extents(x - half, y - half, x + half, y + half) for x, y in centres]

@@ -77,7 +77,7 @@ def map_layers(
     layers.append(route_layer(routes, places, highlight_leg, presentation, lang=lang))
     if large:
         points = folium.FeatureGroup(name="Incidents", show=True, control=False)
-        IncidentPoints(incidents, popups=popups, lang=lang).add_to(points)
+        IncidentPoints(incidents, places, popups=popups, lang=lang).add_to(points)
         layers.append(points)
     else:
         layers.append(
@@ -100,6 +100,7 @@ def map_layers(
         routes["status"].unique(),
         bool((incidents["geo_precision"] >= 2).any()) and not large,
         bool((incidents["confidence"] == "unconfirmed").any()),
+        aggregates=large,
     )
     ScriptCall("legend", keys).add_to(state)
     if view is not None:

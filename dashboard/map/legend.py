@@ -47,7 +47,12 @@ class Legend(MacroElement):
 
 
 def legend_keys(
-    categories: Iterable[str], statuses: Iterable[str], any_approximate: bool, any_hollow: bool
+    categories: Iterable[str],
+    statuses: Iterable[str],
+    any_approximate: bool,
+    any_hollow: bool,
+    *,
+    aggregates: bool = False,
 ) -> list[str]:
     """The legend rows that apply to a map showing these (keys of ``legend_html``'s rows)."""
     keys = [f"cat:{c}" for c in CATEGORIES if c in set(categories)]
@@ -56,6 +61,8 @@ def legend_keys(
         keys.append("cat:_hollow")
     if any_approximate:
         keys.append("cat:_approx")
+    if aggregates:
+        keys.append("cat:_aggregate")
     if any(k.startswith("status:") for k in keys):
         keys.append("status:_curved")
     return keys
@@ -81,6 +88,11 @@ def legend_html(*, lang: str = DEFAULT_LANGUAGE) -> str:
         f"cy='7' r='5.5' fill='{UNCERTAINTY_FILL}' stroke='{UNCERTAINTY_EDGE}' "
         "stroke-dasharray='3 2'/></svg>"
         f"{esc(t.gettext('Dashed circle: approximate place'))}</div>"
+    )
+    parts.append(
+        "<div class='lg-row' data-legend='cat:_aggregate'><span class='lg-cluster'>12</span>"
+        f"{esc(t.gettext('Circle with a number: that many incidents (area in proportion)'))}"
+        "</div>"
     )
     parts.append(f"<h4 data-legend-head='status'>{esc(t.gettext('Routes'))}</h4>")
     for key, s in ROUTE_STATUSES.items():

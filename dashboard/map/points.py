@@ -1,5 +1,6 @@
-"""Large selections: many incidents as one canvas layer (``static/map/points.js``), drawn in
-the browser from the compact columns of ``payload``."""
+"""Large selections: the incidents that stand alone at a zoom as one canvas layer, and where
+they are dense, aggregates that say how many (``static/map/points.js``), drawn in the browser
+from the zoom levels of ``aggregates`` and the compact columns of ``payload``."""
 
 from __future__ import annotations
 
@@ -7,17 +8,29 @@ import geopandas as gpd
 from branca.element import MacroElement
 from jinja2 import Template
 
+from dashboard.aggregate import AGGREGATE_ABOVE
 from dashboard.i18n import DEFAULT_LANGUAGE, translator
-from dashboard.map.payload import CONFIDENCE_KEYS, encode_incidents
+from dashboard.map.aggregates import encode_levels
+from dashboard.map.payload import CONFIDENCE_KEYS
 from dashboard.map.scripts import ScriptText, json_for_script, static_text
 from dashboard.summary import confidence_name
-from dashboard.vocab import CATEGORIES, CONFIDENCE, HOLLOW_FILL, MARKER_OUTLINE, PRECISIONS, SHAPES
+from dashboard.vocab import (
+    AGGREGATE_MAX_RADIUS,
+    AGGREGATE_MIN_RADIUS,
+    CATEGORIES,
+    CONFIDENCE,
+    HOLLOW_FILL,
+    MARKER_OUTLINE,
+    PRECISIONS,
+    SHAPES,
+)
 
-# Above this many incidents the map draws them as one canvas layer (IncidentPoints) instead of
-# one icon, tooltip, popup and uncertainty circle each. folium builds and renders those per
+# Above this many incidents the map draws them as aggregates and one canvas layer
+# (IncidentPoints) instead of one icon, tooltip, popup and uncertainty circle each (fanned out
+# where several share a place: fanning suits small groups only). folium builds and renders those per
 # incident at about 3 ms of CPU per app run (each element compiles a Jinja template whenever
 # it renders, and streamlit-folium renders the map twice), so 200 icons already cost ~1 s.
-LARGE_THRESHOLD = 200
+LARGE_THRESHOLD = AGGREGATE_ABOVE
 
 
 def point_words(count: int, *, lang: str = DEFAULT_LANGUAGE) -> dict:
@@ -37,12 +50,22 @@ def point_words(count: int, *, lang: str = DEFAULT_LANGUAGE) -> dict:
             "and in the CSV export of this view."
         ),
         "caption": t.ngettext(
-            "Showing {n} incident as small symbols (too many for individual icons); "
-            "uncertainty circles are not drawn. Zoom in and click one for details.",
-            "Showing {n} incidents as small symbols (too many for individual icons); "
-            "uncertainty circles are not drawn. Zoom in and click one for details.",
+            "{n} incident. Where incidents are dense, a circle stands for several and its "
+            "number says how many (area in proportion); click it or zoom in to split it. "
+            "Uncertainty circles are not drawn.",
+            "{n} incidents. Where incidents are dense, a circle stands for several and its "
+            "number says how many (area in proportion); click it or zoom in to split it. "
+            "Uncertainty circles are not drawn.",
             count,
         ),
+        "cluster": t.gettext("{n} incidents here"),
+        "clusterAround": t.gettext("{n} incidents around {place}"),
+        "clusterZoom": t.gettext("click to zoom in"),
+        "clusterList": t.gettext(
+            "They are at one spot or too close to split at this zoom. The CSV export of this "
+            "view lists every one of them."
+        ),
+        "numberLocale": str(t.locale).replace("_", "-"),
         "dateLocale": None if t.lang == DEFAULT_LANGUAGE else str(t.locale).replace("_", "-"),
     }
 
@@ -66,14 +89,17 @@ def point_styles(*, lang: str = DEFAULT_LANGUAGE) -> dict:
         ],
         "precision": [t.gettext(PRECISIONS[k].label) for k in sorted(PRECISIONS)],
         "hollowFill": HOLLOW_FILL,
+        "aggregate": {"minRadius": AGGREGATE_MIN_RADIUS, "maxRadius": AGGREGATE_MAX_RADIUS},
         "outline": MARKER_OUTLINE,
     }
 
 
 class IncidentPoints(MacroElement):
-    """Many incidents as one canvas layer, drawn in the browser from compact columns.
+    """Many incidents as aggregates and one canvas layer, drawn in the browser from compact
+    columns: at each zoom, where several incidents share a cell of the screen grid, one circle
+    says how many; the others are drawn one by one.
 
-    Each incident keeps its category's shape and colour (hollow when unconfirmed), as in the
+    Each single incident keeps its category's shape and colour (hollow when unconfirmed), as in the
     legend. The popup, built on click, shows whatever text the payload carries. Clicking an
     incident selects it in the app's record panel by the id the payload carries for it. A
     caption in the map says that the map switched to this mode, and what that means.
@@ -88,14 +114,19 @@ class IncidentPoints(MacroElement):
     )
 
     def __init__(
-        self, incidents: gpd.GeoDataFrame, popups: bool = True, *, lang: str = DEFAULT_LANGUAGE
+        self,
+        incidents: gpd.GeoDataFrame,
+        places: gpd.GeoDataFrame,
+        popups: bool = True,
+        *,
+        lang: str = DEFAULT_LANGUAGE,
     ):
         super().__init__()
         self._name = "IncidentPoints"
         self.popups = popups
         self.lang = lang
         self.count = len(incidents)
-        self.payload = encode_incidents(incidents)
+        self.payload, self.levels = encode_levels(incidents, places, lang=lang)
         self._script_cache: tuple[str, str] | None = None
 
     def script_text(self, map_name: str) -> str:

@@ -121,7 +121,7 @@ def layers(
     """What ``split`` took out, as layer groups: areas with a count label and a popup of their
     records, and route legs with an unstated end (dashed, labelled, no stop mark at a
     stand-in). The map needs ``install`` first."""
-    avoid = list(zip(rest["points"]["longitude"], rest["points"]["latitude"], strict=True))
+    avoid = rest["points"][["longitude", "latitude"]].to_numpy(dtype=float)
     group = folium.FeatureGroup(name="Places not stated (areas)", show=True, control=False)
     for area in rest["groups"]:
         popup = area_popup_html(area, rest["incidents"], lang=lang)

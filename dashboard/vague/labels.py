@@ -40,20 +40,41 @@ def label_point(
     cx = np.array([c.x for c in inside])
     cy = np.array([c.y for c in inside])
     if len(avoid):
-        # labels are wide and short: a symbol beside one is as much in the way as one above.
-        # One array operation per candidate (a Python loop over 10,000 symbols took seconds).
-        pts = np.asarray(avoid, dtype=float).reshape(-1, 2)
-        clear = np.array(
-            [
-                np.hypot((x - pts[:, 0]) * 0.35, y - pts[:, 1]).min()
-                for x, y in zip(cx, cy, strict=True)
-            ]
-        )
+        clear = clearance(cx, cy, np.asarray(avoid, dtype=float).reshape(-1, 2), cap=2.0)
     else:
         clear = np.full(len(inside), 2.0)
     score = np.minimum(clear, 2.0) - 0.05 * np.hypot(cx - mid.x, cy - mid.y)
     best = inside[int(np.argmax(score))]  # the first of equal scores, as max() chose
     return best.y, best.x
+
+
+def clearance(
+    cx: np.ndarray, cy: np.ndarray, pts: np.ndarray, *, cap: float, cells: int = 160
+) -> np.ndarray:
+    """How far each candidate spot (``cx``, ``cy``) is from the nearest of ``pts`` (lon, lat),
+    counting east-west distance at 0.35 (labels are wide and short: a symbol beside one is as
+    much in the way as one above), capped at ``cap``.
+
+    The points within ``cap`` of the candidates are first reduced to the occupied cells of a
+    grid of at most ``cells`` × ``cells`` (a few thousand at most, however many incidents), so
+    the cost no longer grows with the number of incidents; a cell stands for its points within
+    half a cell, far finer than a label's size."""
+    if not len(pts):
+        return np.full(len(cx), cap)
+    x0, x1 = cx.min() - cap / 0.35, cx.max() + cap / 0.35
+    y0, y1 = cy.min() - cap, cy.max() + cap
+    near = (pts[:, 0] >= x0) & (pts[:, 0] <= x1) & (pts[:, 1] >= y0) & (pts[:, 1] <= y1)
+    pts = pts[near]
+    if not len(pts):
+        return np.full(len(cx), cap)
+    sx, sy = max((x1 - x0) / cells, 1e-9), max((y1 - y0) / cells, 1e-9)
+    gx = np.floor((pts[:, 0] - x0) / sx).astype(np.int64)
+    gy = np.floor((pts[:, 1] - y0) / sy).astype(np.int64)
+    occupied = np.unique(gx * (cells + 1) + gy)
+    px = x0 + (occupied // (cells + 1) + 0.5) * sx
+    py = y0 + (occupied % (cells + 1) + 0.5) * sy
+    d = np.hypot((cx[:, None] - px[None, :]) * 0.35, cy[:, None] - py[None, :]).min(axis=1)
+    return np.minimum(d, cap)
 
 
 def _country_of(pid: str, places: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE) -> str:

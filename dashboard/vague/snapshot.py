@@ -22,7 +22,7 @@ from shapely.geometry import LineString
 from dashboard.geodesy import arc_points
 from dashboard.i18n import DEFAULT_LANGUAGE
 from dashboard.vague.areas import AreaGroup
-from dashboard.vague.labels import leg_end_label  # the same words as the live map
+from dashboard.vague.labels import clearance, leg_end_label  # the same words as the live map
 from dashboard.vocab import AREA_EDGE, BORDER_HIGHLIGHT, ROUTE_STATUSES
 
 AREA_HATCH = "#8a8a8a"
@@ -117,12 +117,13 @@ def area_label_anchor(
     ]
     candidates = [c for c in candidates if inside.contains(c)] or [mid]
     reach = (maxx - minx) * 0.12
-
-    def score(c) -> float:
-        clear = min((math.hypot((c.x - x) * 0.35, c.y - y) for x, y in avoid), default=reach)
-        return min(clear, reach) - 0.05 * math.dist((c.x, c.y), (mid.x, mid.y))
-
-    best = max(candidates, key=score)
+    cx = np.array([c.x for c in candidates])
+    cy = np.array([c.y for c in candidates])
+    pts = np.asarray(avoid, dtype=float).reshape(-1, 2)
+    # one grid of the symbols near the candidates, however many incidents (labels.clearance)
+    clear = clearance(cx, cy, pts, cap=reach)
+    score = clear - 0.05 * np.hypot(cx - mid.x, cy - mid.y)
+    best = candidates[int(np.argmax(score))]  # the first of equal scores, as max() chose
     return best.x, best.y
 
 

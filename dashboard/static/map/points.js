@@ -1,11 +1,15 @@
-// Many incidents as one canvas layer (dashboard/map/points.py): symbols stamped from
-// compact columns, popups built on click. The Python side replaces the placeholders
-// (map or group name, styles, words, popups flag and data) before sending it. Every word
-// shown comes in W, in the reader's language.
+// A large selection (dashboard/map/points.py): at each zoom, the incidents that stand alone
+// in their cell of the screen grid are stamped on one canvas, and where several share a cell
+// one circle stands for them, its number written inside and its area in proportion to it
+// (dashboard/aggregate.py). Zooming in breaks the circles apart; a circle that splits no
+// further lists its incidents. The Python side replaces the placeholders (map or group name,
+// styles, words, popups flag and data) before sending it. Every word shown comes in W, in the
+// reader's language.
 (function() {
     // In the app the layer sits in a group that is swapped on the mounted map (window.map).
     var host = __MAP__;  // the map, or (in the app) a group swapped on the mounted map
-    var S = __STYLES__, W = __WORDS__, D = __DATA__, POPUPS = __POPUPS__;
+    var S = __STYLES__, W = __WORDS__, A = __DATA__, POPUPS = __POPUPS__;
+    var D = A.singles;
     function unpack(b64, Type) {
         var bin = atob(b64), bytes = new Uint8Array(bin.length);
         for (var j = 0; j < bin.length; j++) { bytes[j] = bin.charCodeAt(j); }
@@ -17,7 +21,24 @@
     ["o", "l", "t", "s", "ti", "q"].forEach(function (key) {
         if (D[key] && D[key].i) { D[key].i = unpack(D[key].i, Uint32Array); }
     });
-    var n = D.n, radius = n > 20000 ? 4 : 5, PAD = 0.25;
+    var NCAT = S.categories.length;
+    var levels = A.levels.map(function (lv) {
+        var out = {z: lv.z, n: lv.n, xy: unpack(lv.xy, Int32Array), c: unpack(lv.c, Uint32Array),
+            b: unpack(lv.b, Int32Array), k: unpack(lv.k, Uint32Array), f: unpack(lv.f, Int32Array),
+            g: unpack(lv.g, Int32Array), p: unpack(lv.p, Int16Array)};
+        out.show = new Uint8Array(D.n);  // the single incidents drawn at this level
+        for (var j = 0; j < out.n; j++) { if (out.f[j] >= 0) { out.show[out.f[j]] = 1; } }
+        return out;
+    });
+    var deepest = levels[levels.length - 1];
+    function levelAt(z) {
+        var pick = levels[0];
+        for (var j = 0; j < levels.length; j++) { if (levels[j].z <= z) { pick = levels[j]; } }
+        return pick;
+    }
+    var NUM = new Intl.NumberFormat(W.numberLocale);
+    var SHORT = new Intl.NumberFormat(W.numberLocale, {notation: "compact", maximumFractionDigits: 1});
+    var n = D.n, radius = 5, PAD = 0.25;
     var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     function text(col, i) { return !col ? null : col.v ? col.v[i] : col.u[col.i[i]]; }
     var LOCAL = W.dateLocale && new Intl.DateTimeFormat(W.dateLocale,
@@ -132,6 +153,91 @@
         pane.style.zIndex = 450;
         pane.style.pointerEvents = "none";
     }
+    // Aggregates: one focusable circle per cell holding several incidents, its number inside,
+    // its area in proportion to that number (on one scale per zoom level, the largest circle
+    // of the level at the largest size), ringed by its categories' shares. Its name says how
+    // many and of what, for the tooltip and for screen readers alike.
+    var RMIN = S.aggregate.minRadius, RMAX = S.aggregate.maxRadius;
+    levels.forEach(function (lv) {
+        var top = 1;
+        for (var j = 0; j < lv.n; j++) { if (lv.c[j] > top) { top = lv.c[j]; } }
+        lv.areaK = (RMAX * RMAX) / top;
+    });
+    function clusterRadius(lv, count) { return Math.max(RMIN, Math.sqrt(lv.areaK * count)); }
+    function clusterName(lv, j) {
+        var count = NUM.format(lv.c[j]), p = lv.p[j];
+        var head = p >= 0 ? W.clusterAround.replace("{n}", count).replace("{place}", A.names[p])
+            : W.cluster.replace("{n}", count);
+        var parts = [];
+        for (var q = 0; q < NCAT; q++) {
+            var v = lv.k[j * NCAT + q];
+            if (v) { parts.push([v, S.categories[q].label]); }
+        }
+        parts.sort(function (a, b) { return b[0] - a[0]; });
+        return head + ": " + parts.map(function (x) { return x[1] + " " + NUM.format(x[0]); }).join(", ");
+    }
+    function clusterHtml(lv, j, r) {
+        var total = lv.c[j], at = 0, stops = [];
+        for (var q = 0; q < NCAT; q++) {
+            var v = lv.k[j * NCAT + q];
+            if (!v) { continue; }
+            var from = at / total * 360, to = (at + v) / total * 360;
+            stops.push(S.categories[q].colour + " " + from.toFixed(1) + "deg " + to.toFixed(1) + "deg");
+            at += v;
+        }
+        var side = Math.round(2 * r), font = Math.max(10, Math.min(15, Math.round(r * 0.62)));
+        return "<div class='cluster-ring' style='width:" + side + "px;height:" + side +
+            "px;background:conic-gradient(" + stops.join(",") + ")'><span class='cluster-count' " +
+            "style='font-size:" + font + "px'>" + esc(SHORT.format(total)) + "</span></div>";
+    }
+    function clusterBounds(lv, j) {
+        var b = lv.b;
+        return L.latLngBounds([b[4 * j + 1] / 1e4, b[4 * j] / 1e4], [b[4 * j + 3] / 1e4, b[4 * j + 2] / 1e4]);
+    }
+    // A click on a circle zooms to its incidents, where deeper levels split it; a circle that
+    // splits no further (the deepest level sent, or all its incidents at one point) lists them:
+    // in the app, in the record panel; in an exported map, a popup says what it holds.
+    function openCluster(m, lv, j) {
+        var b = clusterBounds(lv, j), spread = !b.getSouthWest().equals(b.getNorthEast());
+        if (lv !== deepest && spread) {
+            var z = Math.min(Math.max(m.getBoundsZoom(b.pad(0.2)), m.getZoom() + 1), m.getMaxZoom());
+            m.setView(b.getCenter(), z);
+            return;
+        }
+        var where = L.latLng(lv.xy[2 * j + 1] / 1e4, lv.xy[2 * j] / 1e4);
+        if (window.escapeeMap) {
+            window.escapeeMap.select("@" + lv.z + "/" + lv.g[2 * j] + "/" + lv.g[2 * j + 1]);
+        }
+        if (POPUPS) {
+            var box = node("div", "cluster-popup");
+            box.appendChild(node("p", null, clusterName(lv, j)));
+            box.appendChild(node("p", "muted", W.clusterList));
+            L.popup({maxWidth: 380}).setLatLng(where).setContent(box).openOn(m);
+        }
+    }
+    function clusterMarker(m, lv, j) {
+        var r = clusterRadius(lv, lv.c[j]), name = clusterName(lv, j);
+        var marker = L.marker([lv.xy[2 * j + 1] / 1e4, lv.xy[2 * j] / 1e4], {
+            icon: L.divIcon({className: "incident-cluster", html: clusterHtml(lv, j, r),
+                iconSize: [2 * r, 2 * r]}),
+            keyboard: true, riseOnHover: true, zIndexOffset: 500 + Math.min(lv.c[j], 100000) / 200
+        });
+        marker.on("click", function () { openCluster(m, lv, j); });
+        marker.on("add", function () {
+            var el = marker.getElement();
+            el.setAttribute("aria-label", name);
+            el.dataset.count = lv.c[j];
+            el.dataset.level = lv.z;
+            el.addEventListener("keydown", function (ev) {
+                if (ev.key !== "Enter" && ev.key !== " ") { return; }
+                ev.preventDefault();
+                openCluster(m, lv, j);
+            });
+        });
+        marker.bindTooltip(name + (lv !== deepest ? " \u2014 " + W.clusterZoom : ""),
+            {direction: "top", offset: [0, -r]});
+        return marker;
+    }
     var Points = L.Layer.extend({
         options: {pane: "incidentPoints"},
         beforeAdd: function (m) { makePane(m); },
@@ -141,6 +247,7 @@
             var animated = m.options.zoomAnimation && L.Browser.any3d;
             L.DomUtil.addClass(c, "leaflet-zoom-" + (animated ? "animated" : "hide"));
             this.getPane().appendChild(c);
+            this._clusters = L.layerGroup().addTo(m);
             m.on("moveend viewreset resize", this._schedule, this);
             m.on("mousemove", this._hover, this);
             // Clicks are caught on their way down (capture), before an area or a route line
@@ -163,7 +270,7 @@
             this._reset();
             if (!this.drawnOnce) {
                 this.drawnOnce = true;
-                document.body.dataset.incidentsDrawn = this.count;
+                document.body.dataset.incidentsDrawn = A.total;
             }
         },
         onRemove: function (m) {
@@ -175,6 +282,7 @@
             m.off("zoomanim", this._animateZoom, this);
             this._leave();
             L.DomUtil.remove(this._canvas);
+            m.removeLayer(this._clusters);
         },
         _project: function () {
             var m = this._map, z = m.getZoom();
@@ -212,11 +320,13 @@
             ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
             ctx.clearRect(0, 0, full.x, full.y);
             var grid = this._grid = new Map(), cell = 16, reach = radius + 3, seq = 0;
+            var lv = levelAt(m.getZoom()), show = lv.show;
             this._order = this._order || new Int32Array(n);
             for (var g = 0; g < groups.length; g++) {
                 var group = groups[g], rows = group.rows, image = group.image, half = group.half;
                 for (var j = 0; j < rows.length; j++) {
                     var i = rows[j], x = this._px[2 * i] + ox, y = this._px[2 * i + 1] + oy;
+                    if (!show[i]) { continue; }
                     if (x < -reach || y < -reach || x > full.x + reach || y > full.y + reach) { continue; }
                     ctx.drawImage(image, x - half, y - half, 2 * half, 2 * half);
                     this._order[i] = seq++;
@@ -226,6 +336,22 @@
                 }
             }
             this.drawn = seq;
+            this._drawClusters(m, lv, pad);
+        },
+        _drawClusters: function (m, lv, pad) {
+            var group = this._clusters, view = m.getPixelBounds(), made = 0;
+            group.clearLayers();
+            var lo = view.min.subtract(pad), hi = view.max.add(pad), z = m.getZoom();
+            for (var j = 0; j < lv.n; j++) {
+                if (lv.c[j] < 2) { continue; }
+                var p = m.project([lv.xy[2 * j + 1] / 1e4, lv.xy[2 * j] / 1e4], z);
+                if (p.x < lo.x || p.y < lo.y || p.x > hi.x || p.y > hi.y) { continue; }
+                group.addLayer(clusterMarker(m, lv, j));
+                made++;
+            }
+            this.clustersDrawn = made;
+            document.body.dataset.aggregatesDrawn = made;
+            document.body.dataset.aggregateLevel = lv.z;
         },
         _animateZoom: function (e) {
             var m = this._map, scale = m.getZoomScale(e.zoom);
@@ -295,7 +421,7 @@
         }
     });
     var layer = new Points();
-    layer.count = n;
+    layer.count = A.total;
     layer.addTo(host);
     var caption = L.control({position: "topright"});
     caption.onAdd = function () {
