@@ -13,6 +13,23 @@ from __future__ import annotations
 CLICK_FIELD = "last_object_clicked_popup"
 
 
+#: A click on an aggregate that splits no further reports its cell as "@ZOOM/CX/CY".
+AGGREGATE_PREFIX = "@"
+
+
+def clicked_aggregate(report: str | None) -> tuple[int, int, int] | None:
+    """The (zoom, cx, cy) of the aggregate a click reported, or None when it was no
+    aggregate (or the report is malformed)."""
+    target = clicked_incident_id(report)
+    if not target or not target.startswith(AGGREGATE_PREFIX):
+        return None
+    try:
+        zoom, cx, cy = (int(v) for v in target[len(AGGREGATE_PREFIX) :].split("/"))
+    except ValueError:
+        return None
+    return zoom, cx, cy
+
+
 def clicked_incident_id(report: str | None) -> str | None:
     """The id of the incident a click reported ("ID#count"), or None when there is none."""
     if not report:

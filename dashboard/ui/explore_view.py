@@ -3,13 +3,16 @@ timeline and the table of filtered incidents."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
+from dashboard.aggregate import members
 from dashboard.data.dataset import Dataset
 from dashboard.filters import Filters
 from dashboard.htmlsafe import esc
 from dashboard.i18n import N_, Translator
+from dashboard.map.aggregates import nearest_place
 from dashboard.map.click import CLICK_FIELD
 from dashboard.map.popups import incident_popup_html
 from dashboard.summary import about_line, count_line, describe, title
@@ -20,6 +23,7 @@ from dashboard.ui.export_menu import export_menu
 from dashboard.ui.map_panel import selection_from_widgets, show_map, view_request
 from dashboard.ui.session import Span, current_translator
 from dashboard.ui.styles import style_tag
+from dashboard.vague.areas import POINT, drawn_as
 from dashboard.vocab import CATEGORIES, CONFIDENCE_NAMES, OTHER_ACTOR
 
 TABLE_COLUMNS = {
@@ -85,7 +89,11 @@ def explore_view(dataset: Dataset, shown, legs, f: Filters, span: Span) -> None:
         )
     with panel_col:
         st.subheader(t.gettext("Incident record"))
-        record_panel(dataset, selected, t)
+        group = st.session_state.get("selected_group")
+        if group is not None and not selected:
+            group_panel(shown, dataset.places, group, t)
+        else:
+            record_panel(dataset, selected, t)
 
     chart = timeline_chart(dataset.incidents, shown, st.session_state["window"], lang=lang)
     if chart is not None:
@@ -122,6 +130,51 @@ def record_panel(dataset: Dataset, incident_id: str | None, t: Translator) -> No
         t.gettext("Clear selection"),
         key="clear_selection",
         on_click=lambda: st.session_state.update(selected=None),
+    )
+
+
+def group_panel(shown, places, group: tuple[int, int, int], t: Translator) -> None:
+    """The incidents an aggregate on the map stands for (one that splits no further): how
+    many, of which categories, and a list to choose one from (``map_panel`` selects it)."""
+    zoom, cx, cy = group
+    points = shown[drawn_as(shown, places) == POINT]
+    rows = members(points, zoom, cx, cy)
+    if rows.empty:
+        st.caption(t.gettext("No incident of the current view is at that spot any more."))
+        st.session_state["selected_group"] = None
+        return
+    lon = rows["longitude"].to_numpy(dtype=float).mean()
+    lat = rows["latitude"].to_numpy(dtype=float).mean()
+    near, names = nearest_place(np.array([lon]), np.array([lat]), places, lang=t.lang)
+    n = t.number(len(rows))
+    head = (
+        t.gettext("{n} incidents around {place}", n=n, place=names[near[0]])
+        if near[0] >= 0
+        else t.gettext("{n} incidents here", n=n)
+    )
+    counts = rows["category"].value_counts()
+    parts = [f"{t.gettext(CATEGORIES[k].label)} {t.number(int(v))}" for k, v in counts.items()]
+    st.html(
+        f"<div class='group-panel'><p class='group-head'><b>{esc(head)}</b></p>"
+        f"<p class='group-cats'>{esc(' · '.join(parts))}</p></div>"
+    )
+    st.caption(t.gettext("Choose one to read its sourced record."))
+    table = pd.DataFrame(rows[["incident_id", "date_text", "category", "location"]])
+    table["category"] = table["category"].map(lambda k: t.gettext(CATEGORIES[k].label))
+    st.session_state["_group_ids"] = list(table["incident_id"])
+    st.dataframe(
+        table.rename(columns={k: t.gettext(TABLE_COLUMNS[k]) for k in table.columns}),
+        hide_index=True,
+        width="stretch",
+        height=300,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="group_table",
+    )
+    st.button(
+        t.gettext("Clear selection"),
+        key="clear_group",
+        on_click=lambda: st.session_state.update(selected_group=None),
     )
 
 

@@ -16,7 +16,7 @@ from streamlit_folium import st_folium
 
 from dashboard.i18n import translator
 from dashboard.map.base import base_map
-from dashboard.map.click import CLICK_FIELD, clicked_incident_id
+from dashboard.map.click import CLICK_FIELD, clicked_aggregate, clicked_incident_id
 from dashboard.map.layers import map_layers
 from dashboard.map.legend import legend_html
 from dashboard.map.scripts import json_for_script
@@ -106,9 +106,25 @@ def selection_from_widgets(shown: pd.DataFrame, places) -> None:
     clicked = (st.session_state.get("map") or {}).get(CLICK_FIELD)
     if clicked and clicked != st.session_state.get("_last_click"):
         st.session_state["_last_click"] = clicked
-        iid = clicked_incident_id(clicked)
-        if iid in set(shown["incident_id"]):
+        group = clicked_aggregate(clicked)
+        if group is not None:  # an aggregate that splits no further: list its incidents
+            st.session_state["selected_group"] = group
+            st.session_state["selected"] = None
+        else:
+            iid = clicked_incident_id(clicked)
+            if iid in set(shown["incident_id"]):
+                st.session_state["selected"] = iid
+                st.session_state["selected_group"] = None
+    listed = st.session_state.get("group_table")
+    picked = list(listed.selection.rows) if listed is not None and listed.selection else []
+    if picked:  # a row of an aggregate's list (explore_view.group_panel)
+        ids = st.session_state.get("_group_ids") or []
+        iid = ids[picked[0]] if picked[0] < len(ids) else None
+        if iid and iid != st.session_state.get("_last_group_row"):
+            st.session_state["_last_group_row"] = iid
             st.session_state["selected"] = iid
+    elif listed is not None:
+        st.session_state["_last_group_row"] = None
     table = st.session_state.get("table")
     rows = list(table.selection.rows) if table is not None and table.selection else []
     if rows:
@@ -117,6 +133,7 @@ def selection_from_widgets(shown: pd.DataFrame, places) -> None:
         if iid and iid != st.session_state.get("_last_row"):
             st.session_state["_last_row"] = iid
             st.session_state["selected"] = iid
+            st.session_state["selected_group"] = None
             row = shown[shown["incident_id"] == iid]
             area = incident_area(row.iloc[0], places) if len(row) else None
             if area is not None:  # drawn as its country, province or border: show all of it

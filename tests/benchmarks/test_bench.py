@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
+import json
 import random
 import re
 from pathlib import Path
@@ -26,7 +28,7 @@ from dashboard.vocab import CATEGORIES, CONFIDENCE, PRECISIONS
 from harness.chromium import CHROMIUM
 
 SIZE = 2_000
-PAYLOAD_RE = re.compile(r"var S = .*?, D = (\{.*?\}), POPUPS = \w+;\n", re.S)
+PAYLOAD_RE = re.compile(r"var S = .*?, A = (\{.*?\}), POPUPS = \w+;\n", re.S)
 # Builds, loads and draws thousands of synthetic incidents: seconds per test.
 pytestmark = pytest.mark.slow
 
@@ -74,9 +76,16 @@ def test_synthetic_incidents_load_with_the_shipped_routes(synthetic):
 
 
 def embedded(script: str) -> dict:
+    """The large selection's payload: its zoom levels (counts unpacked) and its single
+    incidents (decoded)."""
     match = PAYLOAD_RE.search(script)
     assert match, "no IncidentPoints payload in the map script"
-    return decode_incidents(match.group(1))
+    data = json.loads(match.group(1))
+    for level in data["levels"]:
+        level["c"] = np.frombuffer(base64.b64decode(level["c"]), dtype="<u4")
+        level["f"] = np.frombuffer(base64.b64decode(level["f"]), dtype="<i4")
+    data["singles"] = decode_incidents(json.dumps(data["singles"]))
+    return data
 
 
 def test_large_map_draws_exactly_the_filtered_incidents(loaded):
@@ -91,16 +100,22 @@ def test_large_map_draws_exactly_the_filtered_incidents(loaded):
     # Country-level incidents are drawn as their country (issue 12); the symbols are the rest.
     shown = selected[drawn_as(selected, dataset.places) == "point"]
     assert len(shown) > LARGE_THRESHOLD
-    assert data["n"] == len(shown) == len(data["id"]) == len(data["xy"]) // 2 == len(data["k"])
-    assert data["id"] == list(shown["incident_id"])
-    lon = np.array(data["xy"][0::2]) / 1e4
-    lat = np.array(data["xy"][1::2]) / 1e4
-    assert np.allclose(lon, shown["longitude"], atol=6e-5)
-    assert np.allclose(lat, shown["latitude"], atol=6e-5)
+    assert data["total"] == len(shown)
+    # at every zoom level sent, the aggregates and lone incidents add up to the selection
+    for level in data["levels"]:
+        assert int(level["c"].sum()) == len(shown), level["z"]
+        assert ((level["c"] == 1) == (level["f"] >= 0)).all()
+    singles = data["singles"]
+    assert set(singles["id"]) <= set(shown["incident_id"])
+    assert len(set(singles["id"])) == singles["n"] == len(singles["xy"]) // 2
+    by_id = shown.set_index("incident_id")
+    rows = by_id.loc[singles["id"]]
+    assert np.allclose(np.array(singles["xy"][0::2]) / 1e4, rows["longitude"], atol=6e-5)
+    assert np.allclose(np.array(singles["xy"][1::2]) / 1e4, rows["latitude"], atol=6e-5)
     cats = list(CATEGORIES)
-    assert [cats[k // 12] for k in data["k"]] == list(shown["category"])
-    assert [list(CONFIDENCE)[k % 3] for k in data["k"]] == list(shown["confidence"])
-    assert f"Showing {len(shown):,} incidents as small symbols" in html
+    assert [cats[k // 12] for k in singles["k"]] == list(rows["category"])
+    assert [list(CONFIDENCE)[k % 3] for k in singles["k"]] == list(rows["confidence"])
+    assert f"{len(shown):,} incidents. Where incidents are dense" in html
     assert '"className": "incident-marker' not in html  # no per-incident icons in this mode
     # a category filter on top: still exactly the selection
     g = Filters(start=BENCH_WINDOW[0], end=BENCH_WINDOW[1], categories=frozenset({BENCH_CATEGORY}))
@@ -110,7 +125,8 @@ def test_large_map_draws_exactly_the_filtered_incidents(loaded):
             build_map(fewer, routes_for(dataset.routes, fewer), dataset.places).get_root().render()
         )
         points = fewer[drawn_as(fewer, dataset.places) == "point"]
-        assert again["id"] == list(points["incident_id"])
+        assert again["total"] == len(points)
+        assert set(again["singles"]["id"]) <= set(points["incident_id"])
 
 
 def test_small_selection_keeps_icons_and_full_popups(loaded):
@@ -192,7 +208,7 @@ def test_large_map_in_chromium_draws_every_incident(loaded, tmp_path):
             page.wait_for_function("document.body.dataset.incidentsDrawn", timeout=60_000)
             points = int((drawn_as(shown, dataset.places) == "point").sum())
             assert page.evaluate("Number(document.body.dataset.incidentsDrawn)") == points
-            assert "small symbols" in page.locator(".map-caption").inner_text()
+            assert "Where incidents are dense" in page.locator(".map-caption").inner_text()
             assert page.locator(".map-legend").is_visible()
             # once the view has settled, find a symbol on screen, hover it for its tooltip,
             # click it for its popup

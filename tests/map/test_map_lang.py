@@ -110,13 +110,17 @@ def test_data_text_is_still_escaped(request, page):
 
 
 def test_large_selections_carry_their_words(data):
-    incidents, _, _ = data
+    incidents, _, places = data
     many = pd.concat([incidents] * (LARGE_THRESHOLD // len(incidents) + 1), ignore_index=True)
     many["incident_id"] = [f"X-{k}" for k in range(len(many))]
-    text = IncidentPoints(many, lang="ko").script_text("map_x")
+    text = IncidentPoints(many, places, lang="ko").script_text("map_x")
     words = point_words(len(many), lang="ko")
     assert words["when"] == "일시" and words["dateLocale"] == "ko-KR"
-    assert words["caption"].startswith(f"사건 {len(many):,}건을 작은 기호로 표시")
+    assert words["caption"].startswith(f"사건 {len(many):,}건. 사건이 밀집한 곳에서는 원 하나가")
+    assert (
+        words["clusterAround"] == "{place} 일대의 사건 {n}건" and words["numberLocale"] == "ko-KR"
+    )
+    assert "온성" in text  # the aggregates' places, in Hangul
     assert json.dumps(words["caption"], ensure_ascii=False) in text or words["caption"] in text
     styles = point_styles(lang="ko")
     assert styles["categories"][0]["label"] == "유인 / 함정"
@@ -124,5 +128,5 @@ def test_large_selections_carry_their_words(data):
     assert styles["confidence"][2][2] == "확인되지 않음"
     en = point_words(len(many))
     assert en["dateLocale"] is None
-    assert en["caption"].startswith(f"Showing {len(many):,} incidents as small symbols")
+    assert en["caption"].startswith(f"{len(many):,} incidents. Where incidents are dense")
     assert "__WORDS__" not in text and "__COUNT__" not in text

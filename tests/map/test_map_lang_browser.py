@@ -25,7 +25,7 @@ WORDS = {
         "when": "When",
         "zoomIn": "Zoom in",
         "fullscreen": "Full Screen",
-        "caption": r"^Showing 270 incidents as small symbols",
+        "caption": r"^270 incidents\. Where incidents are dense",
     },
     "ko": {
         "hide": "범례 숨기기",
@@ -33,7 +33,7 @@ WORDS = {
         "when": "일시",
         "zoomIn": "확대",
         "fullscreen": "전체 화면",
-        "caption": r"^사건 270건을 작은 기호로 표시",
+        "caption": r"^사건 270건\. 사건이 밀집한 곳에서는",
     },
 }
 
@@ -44,6 +44,18 @@ SETTLED_JS = """() => {
     map.eachLayer((l) => { if (l.count !== undefined) points = l; });
     const panning = map._panAnim && map._panAnim._inProgress;
     return !map._animatingZoom && !panning && !points._frame;
+}"""
+ZOOM_JS = "() => Object.values(window).find((v) => v instanceof L.Map).getZoom()"
+# The centre of the first aggregate fully inside the map and on top there (for a real click).
+CIRCLE_JS = """() => {
+    for (const el of document.querySelectorAll('.incident-cluster')) {
+        const r = el.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+        if (r.left < 60 || r.top < 60 || r.right > innerWidth - 300 || r.bottom > innerHeight - 150)
+            continue;
+        const top = document.elementFromPoint(x, y);
+        if (top && el.contains(top)) return [x, y];
+    }
+    return null;
 }"""
 FIND_JS = """() => {
     const map = Object.values(window).find((v) => v instanceof L.Map);
@@ -113,6 +125,16 @@ def test_canvas_layer_and_legend_in_each_language(pages, viewport):
                 expect(page.locator(".map-legend.folded")).to_have_count(1)
                 page.wait_for_function(SETTLED_JS, timeout=30_000)
                 hit = page.evaluate(FIND_JS)
+                for _ in range(6):  # where they are dense, click a circle to split it
+                    if hit:
+                        break
+                    circle = page.evaluate(CIRCLE_JS)
+                    assert circle, "neither a symbol nor a circle on screen"
+                    zoom = page.evaluate(ZOOM_JS)
+                    page.mouse.click(*circle)
+                    page.wait_for_function(f"({ZOOM_JS})() !== {zoom}", timeout=30_000)
+                    page.wait_for_function(SETTLED_JS, timeout=30_000)
+                    hit = page.evaluate(FIND_JS)
                 assert hit, "no incident symbol on screen"
                 page.mouse.click(*hit)
                 popup = page.locator(".leaflet-popup-content .incident-popup")

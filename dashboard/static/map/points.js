@@ -220,7 +220,8 @@
         var marker = L.marker([lv.xy[2 * j + 1] / 1e4, lv.xy[2 * j] / 1e4], {
             icon: L.divIcon({className: "incident-cluster", html: clusterHtml(lv, j, r),
                 iconSize: [2 * r, 2 * r]}),
-            keyboard: true, riseOnHover: true, zIndexOffset: 500 + Math.min(lv.c[j], 100000) / 200
+            // above place and area labels (the data comes first), larger ones on top
+            keyboard: true, riseOnHover: true, zIndexOffset: 10000 + Math.min(lv.c[j], 100000) / 20
         });
         marker.on("click", function () { openCluster(m, lv, j); });
         marker.on("add", function () {
