@@ -125,6 +125,15 @@ def test_the_second_load_reads_the_cache_and_gives_the_same(data, tmp_path):
     pd.testing.assert_frame_equal(first.routes, second.routes)
 
 
+def test_an_entry_of_many_row_groups_reads_back_whole(data, monkeypatch):
+    incidents, routes = data
+    monkeypatch.setattr(loadcache, "ROW_GROUP_ROWS", 64)  # seven groups of the 400 rows
+    first, _ = check_incidents(incidents)
+    second, _ = check_incidents(incidents)
+    assert loadcache.last == "hit"
+    _same(first, second)
+
+
 @pytest.mark.parametrize("keep_valid", [False, True])
 def test_problems_are_reported_identically_with_and_without_the_cache(
     data, monkeypatch, keep_valid
