@@ -201,7 +201,7 @@ def summary_lines(dataset: Dataset, *, lang: str = DEFAULT_LANGUAGE) -> list[str
     """A short human summary of a loaded dataset (``python -m dashboard validate``)."""
     t = translator(lang)
     inc = dataset.incidents
-    dated = inc.dropna(subset=["date_start"])
+    dated = inc[["date_start", "date_end"]].dropna(subset=["date_start"])  # not every column
     lines = [
         t.gettext(
             "{path}: {incidents}, {legs} in {routes}, {places}",

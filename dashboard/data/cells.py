@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EARLIEST_DATE = dt.date(1945, 8, 15)
+FUTURE_DATE = "is in the future"  # how the message about a date after today ends
 
 
 def parse_date(text: str) -> tuple[dt.date | None, str | None]:
@@ -22,7 +23,7 @@ def parse_date(text: str) -> tuple[dt.date | None, str | None]:
     if value < EARLIEST_DATE:
         return None, f"date {text} is before 1945, outside this project's scope"
     if value > dt.date.today():
-        return None, f"date {text} is in the future"
+        return None, f"date {text} {FUTURE_DATE}"
     return value, None
 
 

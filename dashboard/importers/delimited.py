@@ -12,11 +12,14 @@ import csv
 import io
 from pathlib import Path
 
-from dashboard.data.tables import MAX_CELL_CHARS, MAX_FILE_BYTES
+from dashboard.data.tables import MAX_CELL_CHARS, too_large
 from dashboard.importers.base import SourceTable, UnreadableFile
 from dashboard.problems import Problem
 
 DELIMITERS = [",", ";", "\t", "|"]
+# Imports decode the whole file in Python (to detect its encoding and delimiter), which takes
+# several times its size in memory: they keep the limit the incidents file had before it grew.
+MAX_IMPORT_BYTES = 512 * 1024 * 1024
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 # Tried in order after the byte-order marks; the first that decodes the whole file wins.
 ENCODINGS = ["utf-8", "cp949", "cp1252"]
@@ -39,17 +42,8 @@ def read_bytes(path: Path | str, what: str = "file") -> bytes:
         if p.is_dir():
             raise UnreadableFile([Problem(shown, None, None, f"is a folder, not a {what}")])
         size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise UnreadableFile(
-                [
-                    Problem(
-                        shown,
-                        None,
-                        None,
-                        f"file is {size / 1e6:,.0f} MB; the limit is {MAX_FILE_BYTES / 1e6:,.0f} MB",
-                    )
-                ]
-            )
+        if size > MAX_IMPORT_BYTES:
+            raise UnreadableFile([too_large(shown, size, MAX_IMPORT_BYTES)])
         raw = p.read_bytes()
     except OSError as exc:
         raise UnreadableFile(
