@@ -205,3 +205,25 @@ def test_search_in_latin_hangul_and_chinese(tiny, text, expected):
 )
 def test_actor_category_country_and_other_filters(tiny, filters, expected):
     assert ids(tiny, **filters) == expected
+
+
+def test_search_text_is_folded_column_wise_as_row_by_row():
+    from dashboard.filters import _FOLD, _joined, normalised_text
+
+    every_ascii = "".join(chr(c) for c in range(1, 128))
+    cells = pd.Series(
+        ["", "Plain words", every_ascii, f"It's `quoted`, (a_b) {every_ascii} x", "Ünï ’x 北青"],
+        index=[5, 6, 7, 8, 9],
+    )
+    folded = normalised_text(cells)
+    ascii_rows = cells.str.isascii()
+    assert (
+        folded[ascii_rows].tolist() == cells[ascii_rows].str.lower().str.translate(_FOLD).tolist()
+    )
+    assert folded.index.equals(cells.index)
+    part = cells.iloc[1:4]  # a slice: Arrow arrays with an offset
+    assert normalised_text(part).tolist() == folded.iloc[1:4].tolist()
+    other = pd.Series(["a", "", "c d"], index=[5, 6, 7])
+    assert _joined(["", cells.iloc[:3], other, ""]).tolist() == [
+        " ".join(["", a, b, ""]) for a, b in zip(cells.iloc[:3], other, strict=True)
+    ]
