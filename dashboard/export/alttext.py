@@ -92,9 +92,8 @@ def named_places(
 ) -> list[str]:
     """The places the map labels (incidents' places and route ends, not whole countries or
     provinces), most incidents first, in ``lang``'s script where the gazetteer has it."""
-    counts: dict[str, int] = {}
-    for pid in incidents.get("place_id", pd.Series(dtype=str)).dropna():
-        counts[pid] = counts.get(pid, 0) + 1
+    ids = incidents.get("place_id", pd.Series(dtype=str)).dropna()
+    counts: dict[str, int] = {str(k): int(v) for k, v in ids.value_counts().items()}
     for col in ("from_place", "to_place"):
         for pid in routes.get(col, pd.Series(dtype=str)).dropna():
             counts.setdefault(pid, 0)

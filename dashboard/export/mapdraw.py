@@ -191,7 +191,7 @@ def draw_map(
         (vague_snapshot.area_label_anchor(g, extent, avoid), g.title, area_style) for g in groups
     ]
     shown_places = (
-        set(points.get("place_id", pd.Series(dtype=str)))
+        set(points.get("place_id", pd.Series(dtype=str)).unique())
         | set(plain_legs.get("from_place", []))
         | set(plain_legs.get("to_place", []))
         | {

@@ -50,7 +50,7 @@ def credit_line(
     """Who the incidents shown come from (outlet names as the sources write them), the
     basemap's credit, and the day it was made, in ``lang``."""
     t = translator(lang)
-    outlets = sorted(set(incidents["source_outlet"])) if len(incidents) else []
+    outlets = sorted(incidents["source_outlet"].dropna().unique()) if len(incidents) else []
     made = made or dt.date.today()
     sources = (
         t.gettext("Sources: {outlets}", outlets=", ".join(outlets))

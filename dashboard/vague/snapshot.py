@@ -203,6 +203,22 @@ def points_to_data(ax, offsets_pt: np.ndarray) -> np.ndarray:
     )
 
 
+def _overlaps_any(box: Bbox, others: np.ndarray) -> bool:
+    """Whether ``box`` overlaps any of ``others`` (rows x0, y0, x1, y1; ordered boxes, as
+    ``Bbox.from_bounds`` makes them), touching edges included, as ``Bbox.overlaps`` counts it."""
+    if not len(others):
+        return False
+    x0, y0, x1, y1 = box.extents
+    return bool(
+        (
+            (x0 <= others[:, 2])
+            & (others[:, 0] <= x1)
+            & (y0 <= others[:, 3])
+            & (others[:, 1] <= y1)
+        ).any()
+    )
+
+
 def place_labels(
     ax,
     items: list[tuple[tuple[float, float], str, dict]],
@@ -219,6 +235,10 @@ def place_labels(
     renderer = fig.canvas.get_renderer()
     axes_box = ax.get_window_extent()
     placed: list[Bbox] = []
+    # boxes as arrays (x0, y0, x1, y1): one vectorised test per candidate, however many
+    # symbols and aggregates the map has
+    blocked = np.array([b.extents for b in obstacles_px], dtype=float).reshape(-1, 4)
+    placed_arr = np.empty((len(items), 4))
     texts = []
     pad = 2 * scale * fig.dpi / 72
     for (x, y), text, style in items:
@@ -247,9 +267,7 @@ def place_labels(
                     and cand.y1 <= axes_box.y1
                 ):
                     continue
-                if any(cand.overlaps(b) for b in placed) or any(
-                    cand.overlaps(b) for b in obstacles_px
-                ):
+                if _overlaps_any(cand, placed_arr[: len(placed)]) or _overlaps_any(cand, blocked):
                     continue
                 best = (cand, ring)
                 break
@@ -264,6 +282,7 @@ def place_labels(
         probe.set_position((tx, ty))
         probe.set_ha("left")
         probe.set_va("bottom")
+        placed_arr[len(placed)] = cand.extents
         placed.append(cand)
         texts.append(probe)
         if ring > 1.5:
