@@ -107,7 +107,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         print("nothing was exported: fix the data first (see above)", file=sys.stderr)
         return 1
-    incidents = prepare(dataset.incidents, dataset.places)
+    incidents = prepare(dataset.incidents, dataset.places, search=bool(args.search))
     span = data_window(incidents)
     filters = Filters(
         start=args.start,

@@ -100,26 +100,46 @@ def normalised_text(text: pd.Series) -> pd.Series:
     return out
 
 
-def prepare(incidents: gpd.GeoDataFrame, places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Add the derived columns filtering needs (computed once per load, not per filter)."""
+def prepare(
+    incidents: gpd.GeoDataFrame, places: gpd.GeoDataFrame, *, search: bool = True
+) -> gpd.GeoDataFrame:
+    """Add the derived columns filtering needs (computed once per load, not per filter).
+    ``search=False`` leaves out the search text (a command with no search needs none: at a
+    million incidents it is most of the cost); a text search then refuses to run."""
     out = incidents.copy()
     groups = {a: actor_groups(a) for a in out["actors"].unique()}
     out["actor_groups"] = out["actors"].map(groups)
+    if search:
+        out["search_text"] = search_text(out, places)
+    return out
+
+
+def search_text(incidents: pd.DataFrame, places: gpd.GeoDataFrame) -> pd.Series:
+    """What the search box matches for each incident: its words folded, and the names (in
+    every spelling the gazetteer has) of its place and of the places its text names."""
     names = {pid: _place_search_text(n) for pid, n in place_names(places).items()}
     fields = ["incident_id", "summary", "location", "date_text", "actors", "admin1", "source_title"]
-    text = _joined([out[name] for name in fields])
-    place_text = out["place_id"].map(names).fillna("")  # place names come normalised already
+    text = _joined([incidents[name] for name in fields])
+    place_text = incidents["place_id"].map(names).fillna("")  # place names come normalised
     # Places the text names, in any spelling the gazetteer has, get their keys too, so a
     # summary's "Hamhung" is found by "Hamheung".
     folded = normalised_text(text)
     del text
+    patterns = {}
     for pid, spellings in place_names(places).items():
         words = sorted(re.escape(n) for n in spellings if n.isascii() and len(n) >= 4)
         if words:
-            named = folded.str.contains(r"\b(?:" + "|".join(words) + r")\b", regex=True)
-            place_text = place_text.where(~named, place_text + " " + names[pid])
-    out["search_text"] = _joined(["", folded, place_text, ""])  # " " + folded + " " + ... + " "
-    return out
+            patterns[pid] = r"\b(?:" + "|".join(words) + r")\b"
+    if patterns:
+        # one pass for any place name, then each place only over the rows that name one
+        # (a pass per place over a million summaries took a second each)
+        anywhere = folded.str.contains("|".join(patterns.values()), regex=True)
+        some = folded[anywhere]
+        for pid, pattern in patterns.items():
+            named = some.str.contains(pattern, regex=True)
+            rows = named.index[named.to_numpy(dtype=bool)]
+            place_text.loc[rows] = place_text.loc[rows] + " " + names[pid]
+    return _joined(["", folded, place_text, ""])  # " " + folded + " " + ... + " "
 
 
 def _joined(columns: list[pd.Series | str]) -> pd.Series:
@@ -212,8 +232,11 @@ def incident_mask(incidents: gpd.GeoDataFrame, f: Filters) -> pd.Series:
         mask &= (
             incidents["actor_groups"].map(lambda groups: not wanted.isdisjoint(groups)).to_numpy()
         )
-    text = incidents["search_text"]
-    for word in normalise_name(f.text).split():  # every word must start a word of the text
+    words = normalise_name(f.text).split()
+    if words and "search_text" not in incidents:
+        raise ValueError("a text search needs the incidents prepared with search=True")
+    for word in words:  # every word must start a word of the text
+        text = incidents["search_text"]
         found = text.str.contains(" " + word, regex=False).to_numpy(dtype=bool, copy=True)
         key = romanisation_key(word)
         if key != word or word.isascii():  # or start a place name in another romanisation

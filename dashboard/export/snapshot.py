@@ -26,6 +26,27 @@ from dashboard.summary import totals_line
 from dashboard.vocab import INK_MUTED, INK_SECONDARY
 
 _LINE = 1.25  # line height as a multiple of the font size
+# Text a snapshot never draws (the sheet and the data exports carry it). Left out before
+# drawing: every selection of rows copies each column, and at a million incidents these
+# long strings were most of a snapshot's time.
+UNDRAWN_TEXT = (
+    "summary",
+    "source_quote",
+    "source_title",
+    "source_url",
+    "date_note",
+    "date_text",
+    "internal_notes",
+    "search_text",
+    "actor_groups",
+    "actors",
+    "location",
+)
+
+
+def drawn_columns(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The incidents without the text a snapshot never draws (``UNDRAWN_TEXT``)."""
+    return incidents.drop(columns=[c for c in UNDRAWN_TEXT if c in incidents.columns])
 
 
 def _figure(spec: SnapshotSpec) -> tuple[plt.Figure, float, float]:
@@ -53,6 +74,7 @@ def snapshot(
     description: PNG iTXt "Title"/"Description", PDF Title/Subject, SVG ``<title>``/``<desc>``."""
     if fmt not in ("png", "svg", "pdf"):
         raise ExportError(f"snapshot format must be png, svg or pdf, not {fmt!r}")
+    incidents = drawn_columns(incidents)
     described = alt_text(incidents, routes, places, spec.title, lang=spec.lang)
     with matplotlib.rc_context(font_rc()):
         fig = _snapshot_figure(incidents, routes, places, spec, made)
@@ -89,6 +111,7 @@ def snapshot_figure(
     for instance), its words in ``spec.lang``. Every text names the export font itself, so
     the figure draws Hangul wherever it is saved (to write a PDF or SVG, use ``snapshot``:
     they need ``fonts.font_rc`` while saving)."""
+    incidents = drawn_columns(incidents)
     with matplotlib.rc_context(font_rc()):
         fig = _snapshot_figure(incidents, routes, places, spec, made)
     families = export_families()

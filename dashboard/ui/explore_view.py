@@ -26,6 +26,7 @@ from dashboard.ui.styles import style_tag
 from dashboard.vague.areas import POINT, drawn_as
 from dashboard.vocab import CATEGORIES, CONFIDENCE_NAMES, OTHER_ACTOR
 
+TABLE_ROWS = 5_000  # rows of the filtered-incidents table sent to the browser
 TABLE_COLUMNS = {
     "incident_id": N_("ID"),
     "date_text": N_("Date (source's words)"),
@@ -159,8 +160,21 @@ def group_panel(shown, places, group: tuple[int, int, int], t: Translator) -> No
         f"<p class='group-cats'>{esc(' · '.join(parts))}</p></div>"
     )
     st.caption(t.gettext("Choose one to read its sourced record."))
-    table = pd.DataFrame(rows[["incident_id", "date_text", "category", "location"]])
-    table["category"] = table["category"].map(lambda k: t.gettext(CATEGORIES[k].label))
+    if len(rows) > TABLE_ROWS:
+        st.caption(
+            t.gettext(
+                "The first {shown} of {total} filtered incidents. Narrow the filters, or "
+                "export the CSV for all of them.",
+                shown=t.number(TABLE_ROWS),
+                total=t.number(len(rows)),
+            )
+        )
+    table = pd.DataFrame(
+        rows[["incident_id", "date_text", "category", "location"]].head(TABLE_ROWS)
+    )
+    table["category"] = table["category"].map(
+        {k: t.gettext(c.label) for k, c in CATEGORIES.items()}
+    )
     st.session_state["_group_ids"] = list(table["incident_id"])
     st.dataframe(
         table.rename(columns={k: t.gettext(TABLE_COLUMNS[k]) for k in table.columns}),
@@ -180,13 +194,24 @@ def group_panel(shown, places, group: tuple[int, int, int], t: Translator) -> No
 
 def incident_table(shown: pd.DataFrame, t: Translator) -> None:
     """The filtered incidents as a table; choosing a row selects it (``map_panel``). The
-    headers, categories and confidence are in ``t``'s language; the data text is not."""
+    headers, categories and confidence are in ``t``'s language; the data text is not. Only
+    the first ``TABLE_ROWS`` rows travel to the browser (a million rows would be a hundred
+    megabytes a rerun, and nobody scrolls them): the caption says so and where the rest is."""
     st.subheader(t.gettext("Filtered incidents"))
-    table = pd.DataFrame(shown[list(TABLE_COLUMNS)])
-    table["category"] = table["category"].map(lambda k: t.gettext(CATEGORIES[k].label))
-    table["confidence"] = table["confidence"].map(
-        lambda k: t.gettext(CONFIDENCE_NAMES[k]) if k in CONFIDENCE_NAMES else k
-    )
+    if len(shown) > TABLE_ROWS:
+        st.caption(
+            t.gettext(
+                "The first {shown} of {total} filtered incidents. Narrow the filters, or "
+                "export the CSV for all of them.",
+                shown=t.number(TABLE_ROWS),
+                total=t.number(len(shown)),
+            )
+        )
+    table = pd.DataFrame(shown[list(TABLE_COLUMNS)].head(TABLE_ROWS))
+    categories = {k: t.gettext(c.label) for k, c in CATEGORIES.items()}
+    confidence = {k: t.gettext(v) for k, v in CONFIDENCE_NAMES.items()}
+    table["category"] = table["category"].map(categories)
+    table["confidence"] = table["confidence"].map(confidence).fillna(table["confidence"])
     table["actors"] = table["actors"].replace("", t.gettext(OTHER_ACTOR))
     st.session_state["_table_ids"] = list(table["incident_id"])
     st.dataframe(
