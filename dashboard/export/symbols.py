@@ -9,7 +9,7 @@ from matplotlib.collections import EllipseCollection
 from matplotlib.colors import to_rgba
 from matplotlib.transforms import Bbox
 
-from dashboard.aggregate import AGGREGATE_ABOVE, screen_aggregates
+from dashboard.aggregate import AGGREGATE_ABOVE, merge_overlapping, screen_aggregates
 from dashboard.i18n import DEFAULT_LANGUAGE, translator
 from dashboard.vague import snapshot as vague_snapshot
 from dashboard.vocab import (
@@ -120,6 +120,13 @@ def _draw_symbols(ax, lon, lat, categories, hollow, size_pt: float, scale: float
             )
 
 
+def _diameters(counts: np.ndarray, top: float, size_pt: float) -> np.ndarray:
+    """A circle's diameter in points: its area in proportion to its count, the largest ``top``
+    wide; a lone incident is its symbol's size, and no circle is smaller than 1.5 symbols."""
+    d = np.maximum(top * np.sqrt(counts / max(int(counts.max()), 1)), 1.5 * size_pt)
+    return np.where(counts == 1, size_pt, d)
+
+
 def draw_aggregates(ax, incidents, scale: float, *, lang: str = DEFAULT_LANGUAGE) -> list[Bbox]:
     """Incidents too many to draw one by one: where several fall within a few symbol widths
     of each other on the page, one dark circle stands for them, its area in proportion to
@@ -140,6 +147,13 @@ def draw_aggregates(ax, incidents, scale: float, *, lang: str = DEFAULT_LANGUAGE
         incidents, lon, lat, xy = incidents[inside], lon[inside], lat[inside], xy[inside]
     cell = AGGREGATE_CELL_SYMBOLS * size_pt * px_per_pt
     agg = screen_aggregates(xy[:, 0], xy[:, 1], lon, lat, incidents["category"], cell)
+    # circles drawn over each other hide both numbers: merge them (and a lone symbol under a
+    # circle into it), then size them by the merged counts
+    top = AGGREGATE_MAX_SYMBOLS * size_pt
+    centres = ax.transData.transform(np.column_stack([agg.lon, agg.lat]))
+    agg, _ = merge_overlapping(
+        agg, centres[:, 0], centres[:, 1], _diameters(agg.count, top, size_pt) * px_per_pt / 2
+    )
     boxes: list[Bbox] = []
     alone = agg.count == 1
     if alone.any():
@@ -158,8 +172,7 @@ def draw_aggregates(ax, incidents, scale: float, *, lang: str = DEFAULT_LANGUAGE
     many = ~alone
     if many.any():
         counts = agg.count[many]
-        top = AGGREGATE_MAX_SYMBOLS * size_pt
-        diameter = np.maximum(top * np.sqrt(counts / counts.max()), 1.5 * size_pt)
+        diameter = _diameters(counts, top, size_pt)
         ax.scatter(
             agg.lon[many],
             agg.lat[many],

@@ -265,15 +265,22 @@ def _area_keys(incidents: pd.DataFrame, places: gpd.GeoDataFrame | None) -> pd.S
     parts = [pd.factorize(pd.Series(level[vague]))]
     for col in cols:  # column by column: no copy of the geometries, no string joins
         values = incidents[col][vague] if col in incidents else pd.Series([""] * int(vague.sum()))
-        parts.append(pd.factorize(values.fillna("").astype(object)))
-    stacked = np.column_stack([codes for codes, _ in parts])
-    combos, inverse = np.unique(stacked, axis=0, return_inverse=True)
+        codes, uniques = pd.factorize(values.fillna(""))  # hashed, on the Arrow strings
+        parts.append((codes, np.asarray(uniques, dtype=object)))
+    # one integer per row for its (precision, country, admin1, place), then its distinct
+    # values by hashing: a sort of rows (np.unique(axis=0)) took seconds at a million
+    key = np.zeros(int(vague.sum()), dtype=np.int64)
+    for codes, uniques in parts:
+        key = key * (len(uniques) + 1) + codes
+    inverse, _ = pd.factorize(key)  # codes in order of first appearance
+    starts = np.unique(inverse, return_index=True)[1]
+    combos = np.column_stack([codes[starts] for codes, _ in parts])
     found = []
     for combo in combos:
         prec, country, admin1, pid = (str(parts[k][1][c]) for k, c in enumerate(combo))
         row = {"geo_precision": prec, "country": country, "admin1": admin1, "place_id": pid}
         found.append(incident_area(row, places))
-    codes = inverse.reshape(-1)
+    codes = np.asarray(inverse).reshape(-1)
     _AREA_CACHE.update({v[0]: v for v in found if v})
     names = np.array([v[0] if v else None for v in found], dtype=object)
     keys[vague] = names[codes]
