@@ -98,7 +98,7 @@ def map_layers(
     keys = legend_keys(
         incidents["category"].unique(),
         routes["status"].unique(),
-        bool((incidents["geo_precision"] >= 2).any()) and not large,
+        bool((incidents["geo_precision"] >= 2).any()),
         bool((incidents["confidence"] == "unconfirmed").any()),
         aggregates=large,
     )

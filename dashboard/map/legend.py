@@ -10,7 +10,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from dashboard.htmlsafe import esc
-from dashboard.i18n import DEFAULT_LANGUAGE, translator
+from dashboard.i18n import DEFAULT_LANGUAGE, N_, translator
 from dashboard.map.symbols import marker_svg
 from dashboard.vocab import CATEGORIES, ROUTE_STATUSES, UNCERTAINTY_EDGE, UNCERTAINTY_FILL
 
@@ -46,6 +46,13 @@ class Legend(MacroElement):
         self.html = html
 
 
+#: The map legend's words for an aggregate (the static exports have no clicks to mention).
+AGGREGATE_LEGEND = N_(
+    "Circle with a number: that many incidents (area in proportion); click it or zoom in to "
+    "split it"
+)
+
+
 def legend_keys(
     categories: Iterable[str],
     statuses: Iterable[str],
@@ -59,10 +66,12 @@ def legend_keys(
     keys += [f"status:{s}" for s in ROUTE_STATUSES if s in set(statuses)]
     if any_hollow:
         keys.append("cat:_hollow")
-    if any_approximate:
+    if any_approximate and not aggregates:  # drawn only one incident at a time
         keys.append("cat:_approx")
     if aggregates:
         keys.append("cat:_aggregate")
+        if any_approximate:
+            keys.append("cat:_nocircles")
     if any(k.startswith("status:") for k in keys):
         keys.append("status:_curved")
     return keys
@@ -90,9 +99,12 @@ def legend_html(*, lang: str = DEFAULT_LANGUAGE) -> str:
         f"{esc(t.gettext('Dashed circle: approximate place'))}</div>"
     )
     parts.append(
-        "<div class='lg-row' data-legend='cat:_aggregate'><span class='lg-cluster'>12</span>"
-        f"{esc(t.gettext('Circle with a number: that many incidents (area in proportion)'))}"
-        "</div>"
+        "<div class='lg-row' data-legend='cat:_aggregate'><span class='lg-cluster' aria-hidden='true'>12</span>"
+        f"{esc(t.gettext(AGGREGATE_LEGEND))}</div>"
+    )
+    parts.append(
+        "<div class='lg-row muted' data-legend='cat:_nocircles'>"
+        f"{esc(t.gettext('Uncertainty circles are not drawn for this many incidents'))}</div>"
     )
     parts.append(f"<h4 data-legend-head='status'>{esc(t.gettext('Routes'))}</h4>")
     for key, s in ROUTE_STATUSES.items():

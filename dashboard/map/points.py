@@ -49,15 +49,6 @@ def point_words(count: int, *, lang: str = DEFAULT_LANGUAGE) -> dict:
             "The full sourced record is in the dashboard's record panel (click selects it) "
             "and in the CSV export of this view."
         ),
-        "caption": t.ngettext(
-            "{n} incident. Where incidents are dense, a circle stands for several and its "
-            "number says how many (area in proportion); click it or zoom in to split it. "
-            "Uncertainty circles are not drawn.",
-            "{n} incidents. Where incidents are dense, a circle stands for several and its "
-            "number says how many (area in proportion); click it or zoom in to split it. "
-            "Uncertainty circles are not drawn.",
-            count,
-        ),
         "cluster": t.gettext("{n} incidents here"),
         "clusterAround": t.gettext("{n} incidents around {place}"),
         "clusterZoom": t.gettext("click to zoom in"),
@@ -101,8 +92,8 @@ class IncidentPoints(MacroElement):
 
     Each single incident keeps its category's shape and colour (hollow when unconfirmed), as in the
     legend. The popup, built on click, shows whatever text the payload carries. Clicking an
-    incident selects it in the app's record panel by the id the payload carries for it. A
-    caption in the map says that the map switched to this mode, and what that means.
+    incident selects it in the app's record panel by the id the payload carries for it. The
+    legend says what a circle means, and that uncertainty circles are not drawn here.
     """
 
     _template = Template(

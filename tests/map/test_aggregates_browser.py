@@ -36,15 +36,23 @@ def exported(tmp_path_factory):
 
 
 def _settled(page) -> None:
+    """The map has drawn its layer and stopped moving (the same view on two polls 250 ms
+    apart: a fit or zoom animation that has not started yet would move the circles)."""
     page.wait_for_function(
         """() => {
             const map = Object.values(window).find((v) => v instanceof L.Map);
             let layer = null;
             map.eachLayer((l) => { if (l.count !== undefined) layer = l; });
             const panning = map._panAnim && map._panAnim._inProgress;
-            return layer && !map._animatingZoom && !panning && !layer._frame
-                && document.body.dataset.aggregatesDrawn !== undefined;
+            if (!layer || map._animatingZoom || panning || layer._frame
+                || document.body.dataset.aggregatesDrawn === undefined) return false;
+            const c = map.getCenter();
+            const key = [c.lat, c.lng, map.getZoom()].join(",");
+            const same = window.__lastView === key;
+            window.__lastView = key;
+            return same;
         }""",
+        polling=250,
         timeout=30_000,
     )
 

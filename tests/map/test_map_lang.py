@@ -116,17 +116,16 @@ def test_large_selections_carry_their_words(data):
     text = IncidentPoints(many, places, lang="ko").script_text("map_x")
     words = point_words(len(many), lang="ko")
     assert words["when"] == "일시" and words["dateLocale"] == "ko-KR"
-    assert words["caption"].startswith(f"사건 {len(many):,}건. 사건이 밀집한 곳에서는 원 하나가")
     assert (
         words["clusterAround"] == "{place} 일대의 사건 {n}건" and words["numberLocale"] == "ko-KR"
     )
     assert "온성" in text  # the aggregates' places, in Hangul
-    assert json.dumps(words["caption"], ensure_ascii=False) in text or words["caption"] in text
+    assert json.dumps(words["clusterAround"], ensure_ascii=False) in text
     styles = point_styles(lang="ko")
     assert styles["categories"][0]["label"] == "유인 / 함정"
     assert styles["confidence"][2][0] == "unconfirmed"  # the key the script tests stays English
     assert styles["confidence"][2][2] == "확인되지 않음"
     en = point_words(len(many))
     assert en["dateLocale"] is None
-    assert en["caption"].startswith(f"{len(many):,} incidents. Where incidents are dense")
+    assert en["clusterAround"] == "{n} incidents around {place}"
     assert "__WORDS__" not in text and "__COUNT__" not in text

@@ -25,7 +25,7 @@ WORDS = {
         "when": "When",
         "zoomIn": "Zoom in",
         "fullscreen": "Full Screen",
-        "caption": r"^270 incidents\. Where incidents are dense",
+        "aggregate": r"Circle with a number: that many incidents",
     },
     "ko": {
         "hide": "범례 숨기기",
@@ -33,7 +33,7 @@ WORDS = {
         "when": "일시",
         "zoomIn": "확대",
         "fullscreen": "전체 화면",
-        "caption": r"^사건 270건\. 사건이 밀집한 곳에서는",
+        "aggregate": r"숫자가 적힌 원: 그 수만큼의 사건",
     },
 }
 
@@ -112,7 +112,8 @@ def test_canvas_layer_and_legend_in_each_language(pages, viewport):
                 page.on("pageerror", lambda e, f=failures: f.append(str(e)))
                 page.goto(pages[lang].as_uri())
                 page.wait_for_function("document.body.dataset.incidentsDrawn", timeout=60_000)
-                expect(page.locator(".map-caption")).to_have_text(re.compile(words["caption"]))
+                aggregate = page.locator(".map-legend [data-legend='cat:_aggregate']")
+                expect(aggregate).to_have_text(re.compile(words["aggregate"]))
                 zoom_in = page.locator(".leaflet-control-zoom-in")
                 expect(zoom_in).to_have_attribute("title", words["zoomIn"])
                 expect(zoom_in).to_have_attribute("aria-label", words["zoomIn"])

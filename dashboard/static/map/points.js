@@ -402,7 +402,7 @@
             var m = this._map;
             if (!m || m._draggableMoved(this)) { return; }
             var onMap = ev.target === m.getContainer() || m.getPane("mapPane").contains(ev.target);
-            if (!onMap) { return; }  // a control (legend, zoom, caption) over the map
+            if (!onMap) { return; }  // a control (legend, zoom) over the map
             var p = m.mouseEventToContainerPoint(ev);
             var i = this._find(p);
             if (i < 0) { return; }  // not on a symbol: areas and routes under it get the click
@@ -424,19 +424,4 @@
     var layer = new Points();
     layer.count = A.total;
     layer.addTo(host);
-    var caption = L.control({position: "topright"});
-    caption.onAdd = function () {
-        var div = node("div", "map-caption", W.caption);
-        div.dataset.mode = "large";
-        div.style.cssText = "background:rgba(255,255,255,.94);padding:5px 8px;border-radius:6px;" +
-            "font-size:12px;max-width:260px;line-height:1.35;box-shadow:0 1px 4px rgba(0,0,0,.3)";
-        L.DomEvent.disableClickPropagation(div);
-        return div;
-    };
-    if (host instanceof L.Map) {
-        caption.addTo(host);
-    } else {  // shown while its group is on the map
-        host.on("add", function () { caption.addTo(host._map); });
-        host.on("remove", function () { caption.remove(); });
-    }
 })();
