@@ -99,10 +99,9 @@ def area_popup_html(group: AreaGroup, records: list, *, lang: str = DEFAULT_LANG
     return f"<div class='area-popup' data-area='{esc(group.key)}'><h4>{esc(group.title)}</h4>{body}</div>"
 
 
-def _leg_names(
-    leg: pd.Series, places: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE
-) -> tuple[str, str]:
-    """The ends' names as the tooltip shows them, saying which the source does not state."""
+def _leg_names(leg, places: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE) -> tuple[str, str]:
+    """The ends' names as the tooltip shows them, saying which the source does not state
+    (``leg``: a row, as a Series or a dict)."""
     t = translator(lang)
 
     def name(pid: str, end: str) -> str:
@@ -174,16 +173,16 @@ def layers(
     LayerScript(areas).add_to(group)
 
     items = []
-    for _, leg in rest["legs"].iterrows():
-        leg = leg.copy()
+    for leg in rest["legs"].to_dict("records"):
         leg["from_name"], leg["to_name"] = _leg_names(leg, places, lang)
         status = ROUTE_STATUSES[leg["status"]]
         weight = 5 if presentation else 3.5
-        geoms = getattr(leg.geometry, "geoms", [leg.geometry])
+        geoms = getattr(leg["geometry"], "geoms", [leg["geometry"]])
         for part in geoms:
-            part_leg = leg.copy()
-            part_leg["geometry"] = part
-            locs = leg_locations(part_leg) if len(geoms) == 1 else [[y, x] for x, y in part.coords]
+            if len(geoms) == 1:
+                locs = leg_locations({**leg, "geometry": part})
+            else:
+                locs = [[y, x] for x, y in part.coords]
             if highlight_leg == (leg["route_id"], int(leg["leg"])):
                 items.append(
                     line_item(
