@@ -4,6 +4,8 @@ is safe inside a <script>, and the two small elements that carry script text."""
 from __future__ import annotations
 
 import json
+import re
+import uuid
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -81,15 +83,39 @@ class LayerScript(MacroElement):
         self.items = items
 
     def script_text(self) -> str:
-        return (
-            f"window.escapeeMap && window.escapeeMap.draw({self._parent.get_name()}, "
-            f"{json_for_script(self.items)});"
+        # GeoJSON geometries (RawJSON) go in as shapely wrote them, not parsed and re-encoded
+        token, raw = uuid.uuid4().hex, []
+
+        def keep(value: Any) -> str:
+            if not isinstance(value, RawJSON):
+                raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+            raw.append(value.text)
+            return f"{token}:{len(raw) - 1}"
+
+        text = script_safe(
+            json.dumps(self.items, ensure_ascii=False, separators=(",", ":"), default=keep)
         )
+        for k, geometry in enumerate(raw):
+            text = text.replace(f'"{token}:{k}"', geometry, 1)
+        return f"window.escapeeMap && window.escapeeMap.draw({self._parent.get_name()}, {text});"
 
     def render(self, **kwargs) -> None:
         # already script text: no second pass through Jinja (MacroElement.render would compile
         # it as a template)
         self.get_root().script.add_child(ScriptText(self.script_text()), name=self.get_name())
+
+
+class RawJSON:
+    """JSON text that goes into a ``LayerScript``'s argument as it is: a GeoJSON geometry as
+    shapely writes it (numbers, brackets and its two keys; anything else is re-encoded)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text if _PLAIN_JSON.fullmatch(text) else json_for_script(json.loads(text))
+
+
+_PLAIN_JSON = re.compile(r'[\[\]{}",:0-9eE.+\-a-zA-Z ]*')
 
 
 def line_item(
@@ -148,7 +174,7 @@ def area_item(
 ) -> dict:
     """A ``folium.GeoJson`` of one geometry (``geojson``: its GeoJSON text) with a style, a
     highlight on hover, a sticky tooltip and a lazy popup ((html, Leaflet options))."""
-    feature = {"type": "Feature", "id": "0", "geometry": json.loads(geojson)}
+    feature = {"type": "Feature", "id": "0", "geometry": RawJSON(geojson)}
     item: dict[str, Any] = {
         "geojson": {"type": "FeatureCollection", "features": [feature]},
         "style": style,
