@@ -14,7 +14,7 @@ from dashboard.map.legend import legend_keys
 from dashboard.map.markers import incident_markers
 from dashboard.map.points import LARGE_THRESHOLD, IncidentPoints
 from dashboard.map.routes import route_layer
-from dashboard.map.scripts import ScriptCall
+from dashboard.map.scripts import LayerScript, ScriptCall, marker_item
 from dashboard.placenames import place_label
 from dashboard.vague.areas import AREA_KINDS
 from dashboard.vocab import SELECTED_RING
@@ -29,24 +29,29 @@ def place_labels(
 ) -> folium.FeatureGroup:
     """Names of the places the shown incidents and route legs are at (no others), in the
     reader's script where the gazetteer has it (``placenames``)."""
-    wanted = set(incidents["place_id"]) | set(routes["from_place"]) | set(routes["to_place"])
-    labels = folium.FeatureGroup(name="Place labels", show=True, control=False)
-    for pid, place in places.iterrows():
-        if place["kind"] in AREA_KINDS or pid not in wanted:  # a stand-in is no place to label
-            continue
-        folium.Marker(
+    wanted = set(incidents["place_id"].unique()).union(
+        routes["from_place"].unique(), routes["to_place"].unique()
+    )
+    # a stand-in is no place to label
+    shown = places[~places["kind"].isin(AREA_KINDS) & places.index.isin(list(wanted))]
+    items = [
+        marker_item(
             [place["latitude"], place["longitude"]],
-            icon=folium.DivIcon(
-                html=(
+            icon={
+                "html": (
                     "<div style='transform:translate(10px,-18px)'>"
                     f"{esc(place_label(place, lang=lang))}</div>"
                 ),
-                class_name="place-label",
-                icon_size=(1, 1),
-            ),
+                "iconSize": [1, 1],
+                "className": "place-label",
+            },
             interactive=False,
             keyboard=False,  # a label, not a control: not in the Tab order
-        ).add_to(labels)
+        )
+        for place in shown.to_dict("records")
+    ]
+    labels = folium.FeatureGroup(name="Place labels", show=True, control=False)
+    LayerScript(items).add_to(labels)
     return labels
 
 

@@ -5,23 +5,23 @@ from __future__ import annotations
 
 import folium
 import geopandas as gpd
-import pandas as pd
-from folium.plugins import PolyLineTextPath
 
 from dashboard.geodesy import arc_points
 from dashboard.htmlsafe import esc
 from dashboard.i18n import DEFAULT_LANGUAGE, N_, translator
 from dashboard.map.popups import leg_tooltip
-from dashboard.placenames import place_label_by_id
+from dashboard.map.scripts import LayerScript, line_item, marker_item
+from dashboard.placenames import place_labels
 from dashboard.vocab import HIGHLIGHT, ROUTE_STATUSES, STOP_MARK_FILL
 
 # The word along a leg whose route did not happen as drawn, repeated with its arrows.
 _ARROW_WORDS = {"intended": N_("intended"), "alleged": N_("alleged")}
 
 
-def leg_locations(leg: pd.Series) -> list[list[float]]:
-    """The leg's line as [lat, lon] points; a two-point flight as an arc."""
-    coords = [[lat, lon] for lon, lat in leg.geometry.coords]
+def leg_locations(leg) -> list[list[float]]:
+    """The leg's line as [lat, lon] points; a two-point flight as an arc (``leg``: a row, as
+    a Series or a dict)."""
+    coords = [[lat, lon] for lon, lat in leg["geometry"].coords]
     if leg["mode"] == "flight" and len(coords) == 2:
         return arc_points(tuple(coords[0]), tuple(coords[1]))
     return coords
@@ -44,63 +44,65 @@ def route_layer(
     lang: str = DEFAULT_LANGUAGE,
 ) -> folium.FeatureGroup:
     """Every leg with a stated start and end (``vague`` draws the others); place names and
-    words in ``lang``."""
+    words in ``lang``. One ``LayerScript`` draws them all."""
     t = translator(lang)
-    group = folium.FeatureGroup(name="Routes", show=True, control=False)
-    for _, leg in routes.iterrows():
-        leg = leg.copy()
-        leg["from_name"] = place_label_by_id(places, leg["from_place"], lang=t.lang)
-        leg["to_name"] = place_label_by_id(places, leg["to_place"], lang=t.lang)
+    names = place_labels(places, lang=t.lang)
+    items = []
+    for leg in routes.to_dict("records"):
+        leg["from_name"] = names.get(str(leg["from_place"]), str(leg["from_place"]))
+        leg["to_name"] = names.get(str(leg["to_place"]), str(leg["to_place"]))
         status = ROUTE_STATUSES[leg["status"]]
         locs = leg_locations(leg)
         highlighted = highlight_leg == (leg["route_id"], int(leg["leg"]))
         weight = (5 if presentation else 3.5) * (1.8 if highlighted else 1)
         if highlighted:
-            folium.PolyLine(
-                locs,
-                color=HIGHLIGHT,
-                weight=weight + 8,
-                opacity=0.9,
-                interactive=False,
-                class_name="route-highlight",
-            ).add_to(group)
-        line = folium.PolyLine(
-            locs,
-            color=status.colour,
-            weight=weight,
-            opacity=0.9,
-            dash_array=status.dash,
-            tooltip=folium.Tooltip(leg_tooltip(leg, lang=t.lang), sticky=True),
-            class_name=f"route-leg route-{status.key}",
-        )
-        line.add_to(group)
+            items.append(
+                line_item(
+                    locs,
+                    color=HIGHLIGHT,
+                    weight=weight + 8,
+                    opacity=0.9,
+                    interactive=False,
+                    class_name="route-highlight",
+                )
+            )
         word = _ARROW_WORDS.get(status.key)
         label = f"{t.gettext(word)} " if word else ""
-        arrows = PolyLineTextPath(
-            line,
-            f"   {label}►   ",
-            repeat=True,
-            offset=5,
-            attributes={
-                "fill": status.colour,
-                "font-size": "14" if presentation else "11",
-                "font-weight": "bold",
-            },
+        items.append(
+            line_item(
+                locs,
+                color=status.colour,
+                weight=weight,
+                opacity=0.9,
+                dash_array=status.dash,
+                tooltip=leg_tooltip(leg, lang=t.lang),
+                class_name=f"route-leg route-{status.key}",
+                text=f"   {label}►   ",
+                text_options={
+                    "repeat": True,
+                    "offset": 5,
+                    "attributes": {
+                        "fill": status.colour,
+                        "font-size": "14" if presentation else "11",
+                        "font-weight": "bold",
+                    },
+                },
+            )
         )
-        arrows.default_js = []  # base_map loads the plugin, offline, before any layer arrives
-        arrows.add_to(group)
         if status.key == "intercepted":
-            folium.Marker(
-                locs[-1],
-                icon=folium.DivIcon(
-                    html=_stop_mark_html(status.colour),
-                    class_name="stop-mark",
-                    icon_size=(26, 26),
-                    icon_anchor=(13, 13),
-                ),
-                tooltip=folium.Tooltip(
-                    esc(t.gettext("Stopped here: {place}", place=leg["to_name"]))
-                ),
-                keyboard=False,  # a mark with a tooltip, not a control: not in the Tab order
-            ).add_to(group)
+            items.append(
+                marker_item(
+                    locs[-1],
+                    icon={
+                        "html": _stop_mark_html(status.colour),
+                        "iconSize": [26, 26],
+                        "iconAnchor": [13, 13],
+                        "className": "stop-mark",
+                    },
+                    tooltip=esc(t.gettext("Stopped here: {place}", place=leg["to_name"])),
+                    keyboard=False,  # a mark with a tooltip, not a control: not in the Tab order
+                )
+            )
+    group = folium.FeatureGroup(name="Routes", show=True, control=False)
+    LayerScript(items).add_to(group)
     return group

@@ -11,19 +11,19 @@ from __future__ import annotations
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from branca.element import Element, MacroElement
-from folium.plugins import PolyLineTextPath
 from jinja2 import Template
 
 from dashboard.htmlsafe import esc
 from dashboard.i18n import DEFAULT_LANGUAGE, translator
 from dashboard.map.popups import incident_popup_html, leg_tooltip
 from dashboard.map.routes import leg_locations
-from dashboard.map.scripts import static_text
+from dashboard.map.scripts import LayerScript, area_item, line_item, marker_item, static_text
 from dashboard.placenames import place_label_by_id
-from dashboard.vague.areas import AREA_KINDS, POINT, AreaGroup, area_groups, drawn_as
+from dashboard.vague.areas import AREA_KINDS, AreaGroup, areas_of
 from dashboard.vague.labels import label_point, leg_end_label
 from dashboard.vocab import AREA_EDGE, AREA_FILL, BORDER_HIGHLIGHT, HIGHLIGHT, ROUTE_STATUSES
 
@@ -54,45 +54,54 @@ def split(
     """(incidents drawn as points, route legs drawn as plain lines, the rest for add_layers).
 
     Country-level incidents, and region-level ones whose area the basemap has, become areas;
-    legs with an end the source does not state are drawn by ``add_layers``.
+    legs with an end the source does not state are drawn by ``add_layers``. Of the areas'
+    incidents only the records their popups show are kept (``records``, by area key); of the
+    points only where they are (``avoid``, lon/lat), which the areas' labels keep clear of.
     """
-    how = drawn_as(incidents, places)
+    is_area, groups = areas_of(incidents, places, lang=lang)
     vague_legs = (
         routes["unknown_end"].ne("")
         if "unknown_end" in routes
         else pd.Series(False, index=routes.index)
     )
-    rest = {
-        "groups": area_groups(incidents[how != POINT], places, lang=lang),
-        "incidents": incidents[how != POINT],
-        "legs": routes[vague_legs],
-        "points": incidents[how == POINT],
-    }
-    return incidents[how == POINT], routes[~vague_legs], rest
-
-
-def area_popup_html(
-    group: AreaGroup, incidents: pd.DataFrame, *, lang: str = DEFAULT_LANGUAGE
-) -> str:
-    """The group's heading and the full sourced record of each of its incidents."""
-    t = translator(lang)
-    rows = incidents[incidents["incident_id"].isin(group.incident_ids)]
-    body = "".join(
-        incident_popup_html(row, lang=t.lang) for _, row in rows.head(POPUP_RECORDS).iterrows()
+    xy = np.column_stack(
+        [
+            incidents["longitude"].to_numpy(dtype=float)[~is_area],
+            incidents["latitude"].to_numpy(dtype=float)[~is_area],
+        ]
     )
-    if len(rows) > POPUP_RECORDS:  # a newsroom database can hold thousands "in China"
+    shown = [g.rows[:POPUP_RECORDS] for g in groups]  # a popup's records, in the frame's order
+    records = incidents.take(np.concatenate(shown)) if shown else incidents.iloc[:0]
+    records = records.drop(columns="geometry", errors="ignore").to_dict("records")
+    starts = np.cumsum([0] + [len(rows) for rows in shown])
+    rest = {
+        "groups": groups,
+        "records": {g.key: records[starts[k] : starts[k + 1]] for k, g in enumerate(groups)},
+        "legs": routes[vague_legs],
+        "avoid": xy,
+    }
+    points = incidents[~is_area] if is_area.any() else incidents
+    return points, routes[~vague_legs], rest
+
+
+def area_popup_html(group: AreaGroup, records: list, *, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The group's heading and the full sourced record of each of its first incidents
+    (``records``: the group's first rows, as dicts or Series, in order)."""
+    t = translator(lang)
+    body = "".join(incident_popup_html(row, lang=t.lang) for row in records[:POPUP_RECORDS])
+    total = len(group.incident_ids)
+    if total > POPUP_RECORDS:  # a newsroom database can hold thousands "in China"
         more = t.gettext(
             "… and {n} more: filter the table by country to read them all.",
-            n=t.number(len(rows) - POPUP_RECORDS),
+            n=t.number(total - POPUP_RECORDS),
         )
         body += f"<p class='muted'>{esc(more)}</p>"
     return f"<div class='area-popup' data-area='{esc(group.key)}'><h4>{esc(group.title)}</h4>{body}</div>"
 
 
-def _leg_names(
-    leg: pd.Series, places: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE
-) -> tuple[str, str]:
-    """The ends' names as the tooltip shows them, saying which the source does not state."""
+def _leg_names(leg, places: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE) -> tuple[str, str]:
+    """The ends' names as the tooltip shows them, saying which the source does not state
+    (``leg``: a row, as a Series or a dict)."""
     t = translator(lang)
 
     def name(pid: str, end: str) -> str:
@@ -120,11 +129,14 @@ def layers(
 ) -> list[folium.FeatureGroup]:
     """What ``split`` took out, as layer groups: areas with a count label and a popup of their
     records, and route legs with an unstated end (dashed, labelled, no stop mark at a
-    stand-in). The map needs ``install`` first."""
-    avoid = rest["points"][["longitude", "latitude"]].to_numpy(dtype=float)
-    group = folium.FeatureGroup(name="Places not stated (areas)", show=True, control=False)
+    stand-in). The map needs ``install`` first. Each group is one ``LayerScript``."""
+    avoid = rest["avoid"]
+    areas = []
     for area in rest["groups"]:
-        popup = area_popup_html(area, rest["incidents"], lang=lang)
+        popup = (
+            area_popup_html(area, rest["records"][area.key], lang=lang),
+            {"maxWidth": 400, "autoPan": False},
+        )
         is_line = area.geometry.geom_type.endswith("LineString")
         style = (
             {"color": BORDER_HIGHLIGHT, "weight": 7, "opacity": 0.55}
@@ -137,67 +149,82 @@ def layers(
                 "fillOpacity": 0.16,
             }
         )
-        folium.GeoJson(
-            shapely.to_geojson(area.geometry),
-            style_function=lambda _f, s=style: s,
-            highlight_function=lambda _f: {"fillOpacity": 0.22, "opacity": 0.8},
-            tooltip=folium.Tooltip(esc(area.title)),
-            popup=folium.Popup(popup, max_width=400, lazy=True, auto_pan=False),
-            name=area.key,
-        ).add_to(group)
-        folium.Marker(
-            label_point(area.geometry, avoid),
-            icon=folium.DivIcon(
-                html=f"<div>{esc(area.label)}: <b>{len(area.incident_ids)}</b></div>",
-                class_name=f"area-label area-{area.key.split(':')[0]}",
-                icon_size=(1, 1),
-            ),
-            popup=folium.Popup(popup, max_width=400, lazy=True, auto_pan=False),
-        ).add_to(group)
+        areas.append(
+            area_item(
+                shapely.to_geojson(area.geometry),
+                style=style,
+                highlight={"fillOpacity": 0.22, "opacity": 0.8},
+                tooltip=esc(area.title),
+                popup=popup,
+            )
+        )
+        areas.append(
+            marker_item(
+                label_point(area.geometry, avoid),
+                icon={
+                    "html": f"<div>{esc(area.label)}: <b>{len(area.incident_ids)}</b></div>",
+                    "iconSize": [1, 1],
+                    "className": f"area-label area-{area.key.split(':')[0]}",
+                },
+                popup=len(areas) - 1,  # the area's own popup, sent once
+            )
+        )
+    group = folium.FeatureGroup(name="Places not stated (areas)", show=True, control=False)
+    LayerScript(areas).add_to(group)
 
-    legs = folium.FeatureGroup(name="Routes with an unstated end", show=True, control=False)
-    for _, leg in rest["legs"].iterrows():
-        leg = leg.copy()
+    items = []
+    for leg in rest["legs"].to_dict("records"):
         leg["from_name"], leg["to_name"] = _leg_names(leg, places, lang)
         status = ROUTE_STATUSES[leg["status"]]
         weight = 5 if presentation else 3.5
-        geoms = getattr(leg.geometry, "geoms", [leg.geometry])
+        geoms = getattr(leg["geometry"], "geoms", [leg["geometry"]])
         for part in geoms:
-            part_leg = leg.copy()
-            part_leg["geometry"] = part
-            locs = leg_locations(part_leg) if len(geoms) == 1 else [[y, x] for x, y in part.coords]
+            if len(geoms) == 1:
+                locs = leg_locations({**leg, "geometry": part})
+            else:
+                locs = [[y, x] for x, y in part.coords]
             if highlight_leg == (leg["route_id"], int(leg["leg"])):
-                folium.PolyLine(
-                    locs, color=HIGHLIGHT, weight=weight + 10, opacity=0.9, interactive=False
-                ).add_to(legs)
-            line = folium.PolyLine(
-                locs,
-                color=status.colour,
-                weight=weight,
-                opacity=0.9,
-                dash_array="8 6" if status.dash is None else status.dash,
-                tooltip=folium.Tooltip(leg_tooltip(leg, lang=lang), sticky=True),
-                class_name=f"route-leg route-{status.key} route-unknown-{leg['unknown_end']}",
-            )
-            line.add_to(legs)
-            if leg["unknown_end"] != "both":  # an arrow; a shared border has no direction
-                arrows = PolyLineTextPath(
-                    line,
-                    "   ►   ",
-                    repeat=True,
-                    offset=5,
-                    attributes={"fill": status.colour, "font-size": "11", "font-weight": "bold"},
+                items.append(
+                    line_item(
+                        locs, color=HIGHLIGHT, weight=weight + 10, opacity=0.9, interactive=False
+                    )
                 )
-                arrows.default_js = []  # the base map loads the plugin before any layer
-                arrows.add_to(legs)
+            arrows = leg["unknown_end"] != "both"  # a shared border has no direction
+            items.append(
+                line_item(
+                    locs,
+                    color=status.colour,
+                    weight=weight,
+                    opacity=0.9,
+                    dash_array="8 6" if status.dash is None else status.dash,
+                    tooltip=leg_tooltip(leg, lang=lang),
+                    class_name=f"route-leg route-{status.key} route-unknown-{leg['unknown_end']}",
+                    text="   ►   " if arrows else None,
+                    text_options={
+                        "repeat": True,
+                        "offset": 5,
+                        "attributes": {
+                            "fill": status.colour,
+                            "font-size": "11",
+                            "font-weight": "bold",
+                        },
+                    },
+                )
+            )
         label = leg_end_label(leg, places, lang=lang)
         if label:
-            folium.Marker(
-                label[0],
-                icon=folium.DivIcon(
-                    html=f"<div>{esc(label[1])}</div>", class_name="leg-end-label", icon_size=(1, 1)
-                ),
-                interactive=False,
-                keyboard=False,  # a label, not a control: not in the Tab order
-            ).add_to(legs)
+            items.append(
+                marker_item(
+                    label[0],
+                    icon={
+                        "html": f"<div>{esc(label[1])}</div>",
+                        "iconSize": [1, 1],
+                        "className": "leg-end-label",
+                    },
+                    interactive=False,
+                    keyboard=False,  # a label, not a control: not in the Tab order
+                )
+            )
+    legs = folium.FeatureGroup(name="Routes with an unstated end", show=True, control=False)
+    LayerScript(items).add_to(legs)
     return [group, legs]

@@ -165,6 +165,8 @@ class AreaGroup:
     precision: int
     incident_ids: list[str] = field(default_factory=list)
     lang: str = DEFAULT_LANGUAGE
+    # its incidents' positions in the frame ``areas_of`` grouped, in order (None otherwise)
+    rows: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def title(self) -> str:
@@ -256,34 +258,49 @@ def _area_keys(incidents: pd.DataFrame, places: gpd.GeoDataFrame | None) -> pd.S
     """For each incident, the key of the area it is drawn as, or None: one look-up per
     distinct (precision, country, admin1, place) rather than per row, so 100,000 incidents
     cost a few dozen look-ups."""
+    return pd.Series(_area_key_array(incidents, places), index=incidents.index, dtype=object)
+
+
+def _factorized(incidents: pd.DataFrame, col: str) -> tuple[np.ndarray, np.ndarray]:
+    """(a code per row, the values as Python objects): a column factorized whole (pyarrow's
+    dictionary encoding for text), missing values as "" (code ``len(values) - 1``)."""
+    if col not in incidents:
+        return np.zeros(len(incidents), dtype=np.int64), np.array([""], dtype=object)
+    codes, uniques = pd.factorize(incidents[col], use_na_sentinel=True)
+    values = np.array([*np.asarray(uniques, dtype=object), ""], dtype=object)
+    codes = np.where(codes < 0, len(values) - 1, codes).astype(np.int64)
+    return codes, values
+
+
+def _area_key_array(incidents: pd.DataFrame, places: gpd.GeoDataFrame | None) -> np.ndarray:
+    """``_area_keys`` as an object array: each distinct (precision, country, admin1, place)
+    is one code of a single integer key, so the look-ups are a 1-D ``np.unique`` away."""
     level = incidents["geo_precision"].to_numpy(dtype=int)
-    keys = pd.Series(None, index=incidents.index, dtype=object)
+    keys = np.full(len(incidents), None, dtype=object)
     vague = level >= 3
     if not vague.any():
         return keys
-    cols = ("country", "admin1", "place_id")
-    parts = [pd.factorize(pd.Series(level[vague]))]
-    for col in cols:  # column by column: no copy of the geometries, no string joins
-        values = incidents[col][vague] if col in incidents else pd.Series([""] * int(vague.sum()))
-        codes, uniques = pd.factorize(values.fillna(""))  # hashed, on the Arrow strings
-        parts.append((codes, np.asarray(uniques, dtype=object)))
-    # one integer per row for its (precision, country, admin1, place), then its distinct
-    # values by hashing: a sort of rows (np.unique(axis=0)) took seconds at a million
-    key = np.zeros(int(vague.sum()), dtype=np.int64)
-    for codes, uniques in parts:
-        key = key * (len(uniques) + 1) + codes
-    inverse, _ = pd.factorize(key)  # codes in order of first appearance
-    starts = np.unique(inverse, return_index=True)[1]
-    combos = np.column_stack([codes[starts] for codes, _ in parts])
+    combined = np.zeros(int(vague.sum()), dtype=np.int64)
+    parts = []
+    for col in ("geo_precision", "country", "admin1", "place_id"):
+        if col == "geo_precision":
+            codes, values = pd.factorize(level)
+            values = np.asarray(values, dtype=object)
+        else:
+            codes, values = _factorized(incidents, col)
+        codes = codes[vague]
+        # mixed radix, renumbered after each column so the key never overflows
+        combined = pd.factorize(combined * len(values) + codes)[0].astype(np.int64)
+        parts.append((codes, values))
+    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
     found = []
-    for combo in combos:
-        prec, country, admin1, pid = (str(parts[k][1][c]) for k, c in enumerate(combo))
+    for pos in first:
+        prec, country, admin1, pid = (str(values[codes[pos]]) for codes, values in parts)
         row = {"geo_precision": prec, "country": country, "admin1": admin1, "place_id": pid}
         found.append(incident_area(row, places))
-    codes = np.asarray(inverse).reshape(-1)
     _AREA_CACHE.update({v[0]: v for v in found if v})
     names = np.array([v[0] if v else None for v in found], dtype=object)
-    keys[vague] = names[codes]
+    keys[vague] = names[inverse.reshape(-1)]
     return keys
 
 
@@ -299,8 +316,8 @@ def drawn_as(incidents: pd.DataFrame, places: gpd.GeoDataFrame | None = None) ->
     """
     if not len(incidents):
         return pd.Series([], index=incidents.index, dtype=object)
-    keys = _area_keys(incidents, places)
-    return pd.Series(np.where(keys.notna(), AREA, POINT), index=incidents.index, dtype=object)
+    keys = _area_key_array(incidents, places)
+    return pd.Series(np.where(pd.notna(keys), AREA, POINT), index=incidents.index, dtype=object)
 
 
 def area_groups(
@@ -313,15 +330,43 @@ def area_groups(
     in the reader's language."""
     if not len(incidents):
         return []
-    keys = _area_keys(incidents, places)
+    return areas_of(incidents, places, lang=lang)[1]
+
+
+def areas_of(
+    incidents: pd.DataFrame,
+    places: gpd.GeoDataFrame | None = None,
+    *,
+    lang: str = DEFAULT_LANGUAGE,
+) -> tuple[np.ndarray, list[AreaGroup]]:
+    """``drawn_as`` (as a boolean array: True for an area) and ``area_groups`` at once, from
+    one look-up of the areas. Each group's ``rows`` are its incidents' positions in
+    ``incidents``, in order."""
+    if not len(incidents):
+        return np.zeros(0, dtype=bool), []
+    keys = _area_key_array(incidents, places)
+    is_area = pd.notna(keys)
+    rows = np.flatnonzero(is_area)
+    if not len(rows):
+        return is_area, []
+    codes, names = pd.factorize(keys[rows])
+    order = np.argsort(codes, kind="stable")  # each group's rows in the frame's order
+    bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+    ids = incidents["incident_id"].take(rows).astype(str).tolist()
+    ids = np.asarray(ids, dtype=object)[order]
     groups = []
-    for key, ids in incidents["incident_id"].astype(str).groupby(keys[keys.notna()]):
+    for k, key in enumerate(names):
         _, label, shape = _AREA_CACHE[key]
         if lang != DEFAULT_LANGUAGE:
             label = area_label(str(key), places, lang=lang)
         precision = 4 if key.startswith("country:") else 3
-        groups.append(AreaGroup(str(key), label, shape, precision, list(ids), lang))
-    return sorted(groups, key=lambda g: (-g.precision, g.key))
+        span = slice(bounds[k], bounds[k + 1])
+        groups.append(
+            AreaGroup(
+                str(key), label, shape, precision, ids[span].tolist(), lang, rows[order[span]]
+            )
+        )
+    return is_area, sorted(groups, key=lambda g: (-g.precision, g.key))
 
 
 def known_bounds(
@@ -331,18 +376,18 @@ def known_bounds(
     route legs. Country areas only count when nothing else is shown, so a map never stretches
     to take in a country's stand-in point (or all of China) for "somewhere in China"."""
     boxes = []
-    if len(incidents):
-        how = drawn_as(incidents, places)
-        pts = incidents[how == POINT]
-        if len(pts):
-            boxes.append(
-                (
-                    float(pts["longitude"].min()),
-                    float(pts["latitude"].min()),
-                    float(pts["longitude"].max()),
-                    float(pts["latitude"].max()),
-                )
+    is_area, groups = areas_of(incidents, places)
+    if len(incidents) and not is_area.all():
+        lon = incidents["longitude"].to_numpy(dtype=float)[~is_area]
+        lat = incidents["latitude"].to_numpy(dtype=float)[~is_area]
+        boxes.append(
+            (
+                float(np.nanmin(lon)),
+                float(np.nanmin(lat)),
+                float(np.nanmax(lon)),
+                float(np.nanmax(lat)),
             )
+        )
     both = (
         routes["unknown_end"].eq("both").to_numpy()
         if "unknown_end" in routes and len(routes)
@@ -351,7 +396,6 @@ def known_bounds(
     legs = routes[~pd.Series(both, index=routes.index)] if len(routes) else routes
     if len(legs):
         boxes.append(tuple(float(v) for v in legs.total_bounds))
-    groups = area_groups(incidents, places) if len(incidents) else []
     # A province, a border, or a leg that is a whole border: enough of it to be seen (a point
     # on it), not all of a 4,700 km border.
     shapes = [g.geometry for g in groups if g.precision == 3]

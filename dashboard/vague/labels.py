@@ -29,23 +29,21 @@ def label_point(
     mid = geom.representative_point()
     west, south, east, north = geom.bounds
     steps = 14
-    candidates = [mid] + [
-        shapely.Point(
-            west + (east - west) * (i + 0.5) / steps, south + (north - south) * (j + 0.5) / steps
-        )
-        for i in range(steps)
-        for j in range(steps)
-    ]
-    inside = [c for c in candidates if geom.contains(c)] or [mid]
-    cx = np.array([c.x for c in inside])
-    cy = np.array([c.y for c in inside])
+    k = np.arange(steps) + 0.5
+    gx = np.repeat(west + (east - west) * k / steps, steps)  # i-major, as listed before
+    gy = np.tile(south + (north - south) * k / steps, steps)
+    xs, ys = np.concatenate([[mid.x], gx]), np.concatenate([[mid.y], gy])
+    inside = shapely.contains_xy(geom, xs, ys)
+    if not inside.any():
+        inside[0] = True  # the representative point, as a last resort
+    cx, cy = xs[inside], ys[inside]
     if len(avoid):
         clear = clearance(cx, cy, np.asarray(avoid, dtype=float).reshape(-1, 2), cap=2.0)
     else:
-        clear = np.full(len(inside), 2.0)
+        clear = np.full(len(cx), 2.0)
     score = np.minimum(clear, 2.0) - 0.05 * np.hypot(cx - mid.x, cy - mid.y)
-    best = inside[int(np.argmax(score))]  # the first of equal scores, as max() chose
-    return best.y, best.x
+    best = int(np.argmax(score))  # the first of equal scores, as max() chose
+    return float(cy[best]), float(cx[best])
 
 
 def clearance(
@@ -58,7 +56,9 @@ def clearance(
     The points within ``cap`` of the candidates are first reduced to the occupied cells of a
     grid of at most ``cells`` × ``cells`` (a few thousand at most, however many incidents), so
     the cost no longer grows with the number of incidents; a cell stands for its points within
-    half a cell, far finer than a label's size."""
+    half a cell, far finer than a label's size. In each column of the grid only the occupied
+    cells just below and just above a candidate can be its nearest there, so each candidate
+    measures two cells a column rather than every occupied cell (the same distances)."""
     if not len(pts):
         return np.full(len(cx), cap)
     x0, x1 = cx.min() - cap / 0.35, cx.max() + cap / 0.35
@@ -70,10 +70,23 @@ def clearance(
     sx, sy = max((x1 - x0) / cells, 1e-9), max((y1 - y0) / cells, 1e-9)
     gx = np.floor((pts[:, 0] - x0) / sx).astype(np.int64)
     gy = np.floor((pts[:, 1] - y0) / sy).astype(np.int64)
-    occupied = np.unique(gx * (cells + 1) + gy)
-    px = x0 + (occupied // (cells + 1) + 0.5) * sx
-    py = y0 + (occupied % (cells + 1) + 0.5) * sy
-    d = np.hypot((cx[:, None] - px[None, :]) * 0.35, cy[:, None] - py[None, :]).min(axis=1)
+    occupied = np.zeros((cells + 1, cells + 1), dtype=bool)
+    occupied[gx, gy] = True
+    cols = np.flatnonzero(occupied.any(axis=1))
+    grid = occupied[cols]
+    rows = np.arange(cells + 1)
+    # per column and row: the last occupied row at or below it, the first at or above it
+    below = np.maximum.accumulate(np.where(grid, rows, -1), axis=1)
+    above = np.minimum.accumulate(np.where(grid, rows, cells + 1)[:, ::-1], axis=1)[:, ::-1]
+    row = np.clip(np.floor((cy - y0) / sy).astype(np.int64), 0, cells)
+    px = x0 + (cols + 0.5) * sx
+    dx = (cx[None, :] - px[:, None]) * 0.35
+    d = np.full(len(cx), np.inf)
+    for found in (below[:, row], above[:, row]):
+        py = y0 + (found + 0.5) * sy
+        dist = np.hypot(dx, cy[None, :] - py)
+        dist[(found < 0) | (found > cells)] = np.inf
+        d = np.minimum(d, dist.min(axis=0))
     return np.minimum(d, cap)
 
 

@@ -97,7 +97,8 @@ def test_leg_between_two_countries_is_their_shared_border(data):
 
 
 def map_coordinates(html: str) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
-    """(marker positions, polyline vertices) in the map's script, as (lat, lon)."""
+    """(marker positions, polyline vertices) in the map's script, as (lat, lon): folium's
+    own markers and lines, and the items of the layers drawn from data (``LayerScript``)."""
     markers = [
         (float(a), float(b))
         for a, b in re.findall(r"L\.marker\(\s*\[([-\d.]+),\s*([-\d.]+)\]", html)
@@ -105,7 +106,20 @@ def map_coordinates(html: str) -> tuple[list[tuple[float, float]], list[tuple[fl
     vertices = []
     for body in re.findall(r"L\.polyline\(\s*(\[\[.*?\]\])", html, flags=re.S):
         vertices += [tuple(v) for v in json.loads(body)]
+    for item in drawn_items(html):
+        if "marker" in item:
+            markers.append(tuple(item["marker"]))
+        elif "line" in item:
+            vertices += [tuple(v) for v in item["line"]]
     return markers, vertices
+
+
+def drawn_items(html: str) -> list[dict]:
+    """Every item the page's ``escapeeMap.draw`` calls draw."""
+    items = []
+    for found in re.finditer(r"escapeeMap\.draw\(\w+, ", html):
+        items += json.JSONDecoder().raw_decode(html, found.end())[0]
+    return items
 
 
 def test_the_map_puts_nothing_at_a_stand_in_point(data):

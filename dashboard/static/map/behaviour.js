@@ -225,6 +225,64 @@
         }
     };
 
+    // A layer sent as data (dashboard/map/scripts.LayerScript): route legs, labels and vague
+    // areas, drawn into their layer group in the order given, each as folium draws the element
+    // it stands for: {line, options, tooltip, text: [text, options]} a polyline with its
+    // tooltip and leaflet-textpath words; {marker, options, icon, tooltip, popup} a marker with
+    // a divIcon; {geojson, style, highlight, tooltip, popup} an area that lightens on hover.
+    // Tooltips are sticky; popups ([html, options], or the index of the item whose popup this
+    // one opens too) get their content on the first click.
+    E.draw = function (group, items) {
+        items.forEach(function (item) {
+            var layer;
+            if (item.line) {
+                layer = L.polyline(item.line, item.options);
+            } else if (item.marker) {
+                layer = L.marker(item.marker, item.options);
+                if (item.icon) { layer.setIcon(L.divIcon(item.icon)); }
+            } else if (item.geojson) {
+                layer = E.area(item);
+            } else {
+                return;
+            }
+            if (item.tooltip !== undefined) {
+                layer.bindTooltip("<div>" + item.tooltip + "</div>", {sticky: true});
+            }
+            // a popup given as a number is the one of that item (an area's label opens the area's)
+            var popup = typeof item.popup === "number" ? items[item.popup].popup : item.popup;
+            if (popup) { E.lazyPopup(layer, popup[0], popup[1]); }
+            if (item.text) { layer.setText(item.text[0], item.text[1]); }
+            layer.addTo(group);
+        });
+    };
+    E.area = function (item) {
+        var layer = L.geoJson(null, {
+            onEachFeature: function (feature, part) {
+                part.on({
+                    mouseout: function (e) {
+                        if (typeof e.target.setStyle === "function") { layer.resetStyle(e.target); }
+                    },
+                    mouseover: function (e) {
+                        if (typeof e.target.setStyle === "function") { e.target.setStyle(item.highlight); }
+                    }
+                });
+            },
+            style: function () { return item.style; }
+        });
+        layer.addData(item.geojson);
+        return layer;
+    };
+    E.lazyPopup = function (layer, html, options) {
+        var popup = L.popup(options);
+        layer.once("click", function () {
+            var box = document.createElement("div");
+            box.setAttribute("style", "width: 100.0%; height: 100.0%;");
+            box.innerHTML = html;
+            popup.setContent(box);
+        });
+        layer.bindPopup(popup);
+    };
+
     // A click on an incident reports its id (and a running count, so choosing the same
     // incident again after choosing another one still reaches the app).
     E.select = function (id) {
