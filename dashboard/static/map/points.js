@@ -201,6 +201,8 @@
         var b = clusterBounds(lv, j), spread = !b.getSouthWest().equals(b.getNorthEast());
         if (lv !== deepest && spread) {
             var z = Math.min(Math.max(m.getBoundsZoom(b.pad(0.2)), m.getZoom() + 1), m.getMaxZoom());
+            // the reader moved the map: a fit still settling (behaviour.js) must not undo it
+            if (window.escapeeMap) { window.escapeeMap.moved = true; }
             m.setView(b.getCenter(), z);
             return;
         }
