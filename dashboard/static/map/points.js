@@ -223,7 +223,7 @@
             icon: L.divIcon({className: "incident-cluster", html: clusterHtml(lv, j, r),
                 iconSize: [2 * r, 2 * r]}),
             // above place and area labels (the data comes first), larger ones on top
-            keyboard: true, riseOnHover: true, zIndexOffset: 10000 + Math.min(lv.c[j], 100000) / 20
+            keyboard: true, riseOnHover: true, zIndexOffset: 10000 + Math.round(Math.min(lv.c[j], 100000) / 20)
         });
         marker.on("click", function () { openCluster(m, lv, j); });
         marker.on("add", function () {
