@@ -42,8 +42,8 @@ from dashboard.store.csvfile import (
     append_bytes,
     append_line,
     atomic_write,
-    format_new_file,
     locked,
+    new_file_pieces,
 )
 from dashboard.vocab import INCIDENT_COLUMNS, INCIDENT_EXTRA_COLUMNS
 
@@ -314,12 +314,13 @@ class CsvStore:
                 problems = self._check_new_ids(f, rows) + self.validate_incidents(rows, header)
                 if problems:
                     raise Rejected(problems)
+                # Written a piece at a time: the new rows' text is never whole in memory.
                 if f is None:
-                    atomic_write(path, [format_new_file(header, cells)])
+                    atomic_write(path, new_file_pieces(header, cells))
                 else:
-                    new = f.format_cells(cells)
                     known = self._ids if self._ids and self._ids[0] == _stamp(f.fd) else None
-                    atomic_write(path, [(0, f.size), f.lead(), new], f.fd)
+                    parts = itertools.chain([(0, f.size), f.lead()], f.cell_pieces(cells))
+                    atomic_write(path, parts, f.fd)
                     if known:
                         self._remember_ids(ids)
             except BaseException:

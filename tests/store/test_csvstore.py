@@ -302,3 +302,45 @@ def test_batch_history_lines_are_what_change_to_json_writes():
         lines[0] != lines[1]
         and json.loads(lines[0])["change_id"] != json.loads(lines[1])["change_id"]
     )
+
+
+@pytest.mark.parametrize("new_file", [True, False])
+def test_a_batch_is_written_a_piece_at_a_time(store, tmp_path, monkeypatch, new_file):
+    """A bulk add hands the atomic writer its rows as pieces made one after another (a
+    100,000-row import never holds its whole text), and the pieces make the same file."""
+    import csv
+    import io
+
+    import dashboard.store.csvfile as csvfile
+    import dashboard.store.csvstore as csvstore
+
+    if new_file:
+        store.incidents_path = tmp_path / "fresh.csv"
+    before = store.incidents_path.read_bytes() if not new_file else b""
+    monkeypatch.setattr(csvfile, "WRITE_ROWS", 2)
+    pieces: list[bytes] = []
+    write = csvstore.atomic_write
+
+    def recording(path, parts, old_fd=None):
+        assert not isinstance(parts, list | tuple)  # made as they are written
+
+        def seen():
+            for part in parts:
+                if isinstance(part, bytes) and part:
+                    pieces.append(part)
+                yield part
+
+        write(path, seen(), old_fd)
+
+    monkeypatch.setattr(csvstore, "atomic_write", recording)
+    rows = event_rows()
+    assert store.add_incidents(rows, author="t") == [f"WF-{i}" for i in range(1, 6)]
+    header = csvstore.INCIDENT_COLUMNS + csvstore.INCIDENT_EXTRA_COLUMNS
+    expected = io.StringIO()
+    writer = csv.writer(expected, lineterminator="\n")
+    if new_file:
+        writer.writerow(header)
+    writer.writerows([[r.get(h, "") for h in header] for r in rows])
+    assert len(pieces) == 3  # (header and) 5 rows, 2 records a piece
+    assert before + b"".join(pieces) == store.incidents_path.read_bytes()
+    assert store.incidents_path.read_bytes() == before + expected.getvalue().encode()
