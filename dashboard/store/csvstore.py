@@ -227,10 +227,30 @@ class CsvStore:
             where = str(self.incidents_path)
             return [*found, *(Problem(where, 1, c, "missing required column") for c in missing)]
         # The rows as the file would hold them (text cells, lines 2, 3, ...), checked by the
-        # file's own validator without a round trip through a temporary file.
-        table, problems = table_from_rows(shown, header, rows, INCIDENT_EXTRA_COLUMNS)
-        _, problems = check_incident_table(table, shown, problems, places, self._route_ids())
-        for p in errors(problems):
+        # file's own validator without a round trip through a temporary file, in parts of
+        # VALIDATE_ROWS rows (a bulk import's 100,000 would make one large table and its
+        # parsed copies): the problems, and their order, are those of one table.
+        route_ids = self._route_ids()
+        read: list[Problem] = []  # the table's own problems, then the validator's
+        checked: list[Problem] = []
+        seen: dict[str, int] = {}
+        checked_rows = False
+        for start in range(0, max(len(rows), 1), VALIDATE_ROWS):
+            part = rows[start : start + VALIDATE_ROWS]
+            table, problems = table_from_rows(
+                shown, header, part, INCIDENT_EXTRA_COLUMNS, first_line=start + 2
+            )
+            n = len(problems)
+            # A part whose rows are all empty (skipped) has nothing to check, as in one table.
+            if len(table) or (start + VALIDATE_ROWS >= len(rows) and not checked_rows):
+                checked_rows = checked_rows or len(table) > 0
+                _, problems = check_incident_table(
+                    table, shown, problems, places, route_ids, seen_ids=seen
+                )
+            del table
+            read += problems[:n]
+            checked += problems[n:]
+        for p in errors(read + checked):
             line = None if len(rows) == 1 or p.line is None else p.line - 1
             found.append(dataclasses.replace(p, path=shown, line=line))
         return found
@@ -529,6 +549,8 @@ class CsvStore:
 
 # A batch this large builds its history lines on the other core (see store/background.py).
 BACKGROUND_ROWS = 5_000
+# New rows validated per table (see validate_incidents): bounds the validator's memory.
+VALIDATE_ROWS = 20_000
 
 
 def _cells_in_order(rows: list[dict[str, str]], header: list[str]) -> list[Sequence[str]]:
