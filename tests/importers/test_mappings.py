@@ -106,3 +106,28 @@ def test_short_and_long_rows_are_reported_with_their_lines(tmp_path):
         f"{path}:4: row has 3 cells but the header has 2",
     ]
     assert table.lines == [2, 5, 6]  # a record spanning two text lines is one spreadsheet row
+
+
+def test_repeated_cells_are_one_object_per_column_value(tmp_path, monkeypatch):
+    """A large file's repeated cells (types, countries, dates) are shared, not one string
+    per row; the cells are the same text, and a batch with a short row is left as read."""
+    import csv
+    import io
+
+    from dashboard.importers import delimited
+
+    monkeypatch.setattr(delimited, "SHARE_BATCH", 4)
+    lines = ["id,kind,country,note"]
+    lines += [f"{i},arrest,North Korea,note {i}" for i in range(10)]
+    lines[6] = "5,arrest"  # a short row: its batch (records 4-7) is left as read
+    text = "\n".join(lines) + "\n"
+    path = tmp_path / "f.csv"
+    path.write_text(text, encoding="utf-8")
+    records = list(delimited.shared_cells(csv.reader(io.StringIO(text))))
+    assert records == list(csv.reader(io.StringIO(text)))
+    kinds = [r[1] for r in records[1:]]
+    assert len({id(k) for k in kinds[:3] + kinds[7:]}) == 1  # the shared batches
+    assert len({id(k) for k in kinds[3:7]}) == 4  # the short row's batch, as read
+    table = read_delimited(path)
+    assert [r[1] for r in table.records[6:]] == ["arrest"] * 3
+    assert len({id(r[2]) for r in table.records[6:]}) == 1
