@@ -185,8 +185,8 @@ def read_delimited(
 
 
 # Records read per batch by shared_cells, and the distinct values a column may have before
-# its cells are left as read (ids, free text, coordinates: sharing would save nothing; so
-# is a column whose values are more than half distinct).
+# its cache starts again each batch (ids, free text, coordinates: sharing saves little there;
+# so is a column whose values are more than half distinct).
 SHARE_BATCH = 10_000
 SHARE_DISTINCT = 1 << 16
 
@@ -195,26 +195,26 @@ def shared_cells(records: Iterable[list[str]]) -> Iterator[list[str]]:
     """The records as read, with the cells a column repeats (its types, actors, countries,
     dates, empties) made one string object per column value: the same text, a fraction of
     the memory (an ACLED extract repeats most of its 31 columns; 100,000 rows held about
-    90 MB of copies). Worked a batch at a time with C-level maps, no loop per cell; a batch
-    whose records differ in length (reported later) is left as read."""
+    100 MB of copies). One C-level map per record, no loop per cell; a record whose length
+    differs from the header's (reported later) is left as read."""
     records = iter(records)
-    caches: list[dict[str, str] | None] = []
+    header = next(records, None)
+    if header is None:
+        return
+    yield header
+    width = len(header)
+    caches: list[dict[str, str]] = [{} for _ in header]
+    setdefault = dict.setdefault
     seen = 0
     while batch := list(itertools.islice(records, SHARE_BATCH)):
-        if not caches:
-            caches = [{} for _ in batch[0]]
-        if set(map(len, batch)) != {len(caches)} or caches.count(None) == len(caches):
-            yield from batch
-            continue
+        for record in batch:
+            if len(record) == width:
+                record[:] = map(setdefault, caches, record, record)
+        yield from batch
         seen += len(batch)
-        columns: list = list(zip(*batch, strict=True))
-        del batch
-        for j, cache in enumerate(caches):
-            if cache is not None:
-                columns[j] = list(map(cache.setdefault, columns[j], columns[j]))
-                if len(cache) > min(SHARE_DISTINCT, seen // 2):  # mostly distinct
-                    caches[j] = None
-        yield from map(list, zip(*columns, strict=True))
+        for cache in caches:
+            if len(cache) > min(SHARE_DISTINCT, seen // 2):  # mostly distinct: bounded
+                cache.clear()
 
 
 def table_from_records(
