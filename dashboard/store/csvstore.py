@@ -11,7 +11,6 @@ history, from which any version can be restored.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -322,19 +321,20 @@ class CsvStore:
             history = None
             try:
                 header = f.header if f else INCIDENT_COLUMNS + INCIDENT_EXTRA_COLUMNS
-                # Each row's cells in the file's column order, made once for the file and
-                # the history; a large batch's history lines are made on the other core
-                # while the rows are checked and written (every change gets the batch's time).
-                cells = _cells_in_order(rows, header)
+                # Each row's cells in the file's column order, made a piece at a time by the
+                # writer and by the history (never all held: 1,000,000 rows' were 250 MB); a
+                # large batch's history lines are made on the other core while the rows are
+                # checked and written (every change gets the batch's time).
                 ids = [row.get("incident_id", "").strip() for row in rows]
                 lines = functools.partial(
-                    _history_bytes, ids, cells, header, utc_now(), author, action, note
+                    _history_bytes, ids, rows, header, utc_now(), author, action, note
                 )
                 history = Background(lines) if len(rows) >= BACKGROUND_ROWS else None
                 problems = self._check_new_ids(f, rows) + self.validate_incidents(rows, header)
                 if problems:
                     raise Rejected(problems)
                 # Written a piece at a time: the new rows' text is never whole in memory.
+                cells = _cells_in_order(rows, header)
                 if f is None:
                     atomic_write(path, new_file_pieces(header, cells))
                 else:
@@ -553,18 +553,24 @@ BACKGROUND_ROWS = 5_000
 VALIDATE_ROWS = 20_000
 
 
-def _cells_in_order(rows: list[dict[str, str]], header: list[str]) -> list[Sequence[str]]:
-    """Each row's cells in ``header`` order (a missing cell is empty); rows that have every
-    column, as an import's do, are read by one C-level getter."""
-    if len(header) > 1:  # (one key would make the getter return a cell, not a tuple)
-        with contextlib.suppress(KeyError):
-            return list(map(operator.itemgetter(*header), rows))
-    return [[row.get(h, "") for h in header] for row in rows]
+def _cells_in_order(rows: list[dict[str, str]], header: list[str]) -> Iterator[Sequence[str]]:
+    """Each row's cells in ``header`` order (a missing cell is empty), made as they are
+    asked for; rows that have every column, as an import's do, are read by one C-level
+    getter."""
+    if len(header) < 2:  # (one key would make the getter return a cell, not a tuple)
+        yield from ([row.get(h, "") for h in header] for row in rows)
+        return
+    get = operator.itemgetter(*header)
+    for row in rows:
+        try:
+            yield get(row)
+        except KeyError:
+            yield [row.get(h, "") for h in header]
 
 
 def _history_bytes(
     ids: list[str],
-    cells: list[Sequence[str]],
+    rows: list[dict[str, str]],
     header: list[str],
     at: str,
     author: str,
@@ -573,7 +579,14 @@ def _history_bytes(
 ) -> Iterator[bytes]:
     """The history lines of a batch of added incidents, in pieces of about 1 MB."""
     lines = added_rows_json(
-        ids, cells, header, at=at, author=author, action=action, table="incidents", note=note
+        ids,
+        _cells_in_order(rows, header),
+        header,
+        at=at,
+        author=author,
+        action=action,
+        table="incidents",
+        note=note,
     )
     while batch := list(itertools.islice(lines, 1000)):
         yield "".join([line + "\n" for line in batch]).encode("utf-8")
