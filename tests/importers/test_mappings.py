@@ -132,3 +132,44 @@ def test_repeated_cells_are_one_object_per_column_value(tmp_path, monkeypatch):
     assert [r[1] for r in table.records] == ["arrest"] * 9
     assert len({id(r[1]) for r in table.records}) == 1
     assert len({id(r[2]) for r in table.records}) == 1
+
+
+def test_acled_converted_in_parts_and_let_go_as_it_goes(tmp_path, monkeypatch):
+    """ACLED rows are converted CONVERT_ROWS at a time; with ``release`` each part's records
+    are let go (the CLI's own tables: a large file is not held twice), with the same rows
+    and problems. A plan that reads the file itself releases; given tables or --map do not."""
+    from benchmarks.importing import acled_rows, write_rows
+    from dashboard.importers import run
+    from dashboard.store.csvstore import CsvStore
+
+    rows = acled_rows(7)
+    rows[2]["event_date"] = "someday"
+    rows[5]["country"] = "Atlantis"
+    rows[5]["iso"] = ""
+    path = write_rows(tmp_path / "a.csv", acled.ACLED_COLUMNS, rows)
+    whole = acled.convert_acled(read_delimited(path))
+    monkeypatch.setattr(acled, "CONVERT_ROWS", 3)
+    table = read_delimited(path)
+    parts = acled.convert_acled(table, release=True)
+    assert table.records == []
+    assert [(r.line, r.values, r.origin) for r in parts.rows] == [
+        (r.line, r.values, r.origin) for r in whole.rows
+    ]
+    assert parts.problems == whole.problems and len(whole.problems) == 2
+
+    released = []
+    convert_acled = acled.convert_acled
+
+    def spy(table, *, release=False):
+        released.append(release)
+        return convert_acled(table, release=release)
+
+    monkeypatch.setattr(run, "convert_acled", spy)
+    store = CsvStore(tmp_path / "into.csv")
+    plans = [
+        run.plan_import(path, store),
+        run.plan_import(path, store, tables=run.read_tables(path)),
+        run.plan_import(path, store, mapping={"notes": "summary"}),
+    ]
+    assert released == [True, False, False]
+    assert [p.summary() for p in plans] == ["5 imported, 0 already present, 2 rejected"] * 3
