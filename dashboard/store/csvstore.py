@@ -16,9 +16,7 @@ import functools
 import hashlib
 import itertools
 import json
-import operator
 import os
-from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from dashboard import DEFAULT_INCIDENTS
@@ -32,10 +30,10 @@ from dashboard.store.base import (
     Conflict,
     NotFound,
     Rejected,
-    added_rows_json,
     diff_cells,
     utc_now,
 )
+from dashboard.store.bulk import cells_in_order, check_rows, history_bytes
 from dashboard.store.csvfile import (
     CsvBytes,
     append_bytes,
@@ -214,9 +212,6 @@ class CsvStore:
                             "add it to the header first",
                         )
                     )
-        from dashboard.data.incidents import check_incident_table
-        from dashboard.data.tables import table_from_rows
-
         try:
             places = self._places()
         except Exception as exc:  # noqa: BLE001 - a broken gazetteer is reported, not raised
@@ -226,30 +221,9 @@ class CsvStore:
             where = str(self.incidents_path)
             return [*found, *(Problem(where, 1, c, "missing required column") for c in missing)]
         # The rows as the file would hold them (text cells, lines 2, 3, ...), checked by the
-        # file's own validator without a round trip through a temporary file, in parts of
-        # VALIDATE_ROWS rows (a bulk import's 100,000 would make one large table and its
-        # parsed copies): the problems, and their order, are those of one table.
-        route_ids = self._route_ids()
-        read: list[Problem] = []  # the table's own problems, then the validator's
-        checked: list[Problem] = []
-        seen: dict[str, int] = {}
-        checked_rows = False
-        for start in range(0, max(len(rows), 1), VALIDATE_ROWS):
-            part = rows[start : start + VALIDATE_ROWS]
-            table, problems = table_from_rows(
-                shown, header, part, INCIDENT_EXTRA_COLUMNS, first_line=start + 2
-            )
-            n = len(problems)
-            # A part whose rows are all empty (skipped) has nothing to check, as in one table.
-            if len(table) or (start + VALIDATE_ROWS >= len(rows) and not checked_rows):
-                checked_rows = checked_rows or len(table) > 0
-                _, problems = check_incident_table(
-                    table, shown, problems, places, route_ids, seen_ids=seen
-                )
-            del table
-            read += problems[:n]
-            checked += problems[n:]
-        for p in errors(read + checked):
+        # file's own validator without a round trip through a temporary file (in parts).
+        problems = check_rows(shown, header, rows, places, self._route_ids())
+        for p in errors(problems):
             line = None if len(rows) == 1 or p.line is None else p.line - 1
             found.append(dataclasses.replace(p, path=shown, line=line))
         return found
@@ -327,14 +301,14 @@ class CsvStore:
                 # checked and written (every change gets the batch's time).
                 ids = [row.get("incident_id", "").strip() for row in rows]
                 lines = functools.partial(
-                    _history_bytes, ids, rows, header, utc_now(), author, action, note
+                    history_bytes, ids, rows, header, utc_now(), author, action, note
                 )
                 history = Background(lines) if len(rows) >= BACKGROUND_ROWS else None
                 problems = self._check_new_ids(f, rows) + self.validate_incidents(rows, header)
                 if problems:
                     raise Rejected(problems)
                 # Written a piece at a time: the new rows' text is never whole in memory.
-                cells = _cells_in_order(rows, header)
+                cells = cells_in_order(rows, header)
                 if f is None:
                     atomic_write(path, new_file_pieces(header, cells))
                 else:
@@ -549,47 +523,6 @@ class CsvStore:
 
 # A batch this large builds its history lines on the other core (see store/background.py).
 BACKGROUND_ROWS = 5_000
-# New rows validated per table (see validate_incidents): bounds the validator's memory.
-VALIDATE_ROWS = 20_000
-
-
-def _cells_in_order(rows: list[dict[str, str]], header: list[str]) -> Iterator[Sequence[str]]:
-    """Each row's cells in ``header`` order (a missing cell is empty), made as they are
-    asked for; rows that have every column, as an import's do, are read by one C-level
-    getter."""
-    if len(header) < 2:  # (one key would make the getter return a cell, not a tuple)
-        yield from ([row.get(h, "") for h in header] for row in rows)
-        return
-    get = operator.itemgetter(*header)
-    for row in rows:
-        try:
-            yield get(row)
-        except KeyError:
-            yield [row.get(h, "") for h in header]
-
-
-def _history_bytes(
-    ids: list[str],
-    rows: list[dict[str, str]],
-    header: list[str],
-    at: str,
-    author: str,
-    action: str,
-    note: str,
-) -> Iterator[bytes]:
-    """The history lines of a batch of added incidents, in pieces of about 1 MB."""
-    lines = added_rows_json(
-        ids,
-        _cells_in_order(rows, header),
-        header,
-        at=at,
-        author=author,
-        action=action,
-        table="incidents",
-        note=note,
-    )
-    while batch := list(itertools.islice(lines, 1000)):
-        yield "".join([line + "\n" for line in batch]).encode("utf-8")
 
 
 def _stamp(fd: int) -> tuple:

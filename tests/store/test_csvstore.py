@@ -349,8 +349,8 @@ def test_a_batch_is_written_a_piece_at_a_time(store, tmp_path, monkeypatch, new_
 def test_a_batch_validated_in_parts_gives_the_problems_of_one_table(store, monkeypatch):
     """New rows are validated VALIDATE_ROWS at a time (a bulk import's memory); the problems
     and their order are the same as one table's, duplicate ids across parts included."""
-    import dashboard.store.csvstore as csvstore
     from dashboard.data.tables import MAX_CELL_CHARS
+    from dashboard.store import bulk
 
     rows = [{**r, "incident_id": f"B-{i}"} for i, r in enumerate(event_rows() * 3)]
     rows[1]["incident_id"] = " B-0 "  # repeats row 0 (same part)
@@ -362,7 +362,7 @@ def test_a_batch_validated_in_parts_gives_the_problems_of_one_table(store, monke
     rows[9]["latitude"] = "north"
     rows[11] = dict.fromkeys(rows[11], "")  # empty: skipped with a warning
     rows[13]["incident_id"] = ""
-    monkeypatch.setattr(csvstore, "VALIDATE_ROWS", 10**9)
+    monkeypatch.setattr(bulk, "VALIDATE_ROWS", 10**9)
     whole = store.validate_incidents(rows)
     assert [(p.line, p.column) for p in whole] == [
         (9, "summary"),  # the table's own problems first, then the validator's
@@ -375,5 +375,5 @@ def test_a_batch_validated_in_parts_gives_the_problems_of_one_table(store, monke
         (14, "incident_id"),
     ]
     for size in (1, 2, 3, 4, 7):
-        monkeypatch.setattr(csvstore, "VALIDATE_ROWS", size)
+        monkeypatch.setattr(bulk, "VALIDATE_ROWS", size)
         assert store.validate_incidents(rows) == whole, size
