@@ -185,8 +185,8 @@ def read_delimited(
 
 
 # Records read per batch by shared_cells, and the distinct values a column may have before
-# its cache starts again each batch (ids, free text, coordinates: sharing saves little there;
-# so is a column whose values are more than half distinct).
+# its cache is started again each batch: ids, free text and coordinates, where sharing saves
+# little (as in any column whose values are more than half distinct), stay bounded.
 SHARE_BATCH = 10_000
 SHARE_DISTINCT = 1 << 16
 
