@@ -60,21 +60,33 @@ class Checks:
             for i in np.flatnonzero(self.blank(column)):
                 self.report(i, f"required:{column}", column, "empty required cell")
 
-    def duplicates(self, column: str, check: str = "duplicate") -> None:
-        """Every repeat of an id, naming the line where it first appears."""
+    def duplicates(
+        self, column: str, check: str = "duplicate", seen: dict[str, int] | None = None
+    ) -> None:
+        """Every repeat of an id, naming the line where it first appears.
+
+        ``seen`` carries the check across the parts of one table checked one after another
+        (a large batch of new rows): the ids of the earlier parts with their first lines,
+        whose repeats here are reported too; this part's new ids are added to it."""
         ids = stripped(self.table[column])
         filled = ~self.blank(column)
         repeated = ids.duplicated(keep="first").to_numpy() & filled
-        if not repeated.any():
-            return
-        first: dict[str, int] = {}
-        for i in np.flatnonzero(ids.isin(set(ids[repeated])).to_numpy() & filled):
-            value = ids.iloc[i]
-            if value in first:
-                message = f"duplicate id {value!r} (first at line {first[value]})"
-                self.report(i, check, column, message)
-            else:
-                first[value] = int(self.lines[i])
+        earlier = seen or {}
+        if earlier:
+            repeated |= np.fromiter(map(earlier.__contains__, ids), bool, len(ids)) & filled
+        if repeated.any():
+            first: dict[str, int] = {}
+            for i in np.flatnonzero(ids.isin(set(ids[repeated])).to_numpy() & filled):
+                value = ids.iloc[i]
+                line = earlier.get(value, first.get(value))
+                if line is not None:
+                    message = f"duplicate id {value!r} (first at line {line})"
+                    self.report(i, check, column, message)
+                else:
+                    first[value] = int(self.lines[i])
+        if seen is not None:
+            new = filled & ~repeated
+            seen.update(zip(ids[new].tolist(), self.lines[new].tolist(), strict=True))
 
     def vocabulary(
         self, column: str, allowed: Collection[str], what: str | None = None

@@ -132,10 +132,13 @@ def check_incident_table(
     places: gpd.GeoDataFrame | None = None,
     route_ids: set[str] | None = None,
     keep_valid: bool = False,
+    *,
+    seen_ids: dict[str, int] | None = None,
 ) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
     """``check_incidents`` on a table already read (``read_table``'s shape: text cells,
     indexed by line), with the problems found reading it. The store checks new rows this
-    way, without writing them to a file first."""
+    way, without writing them to a file first, a part at a time: ``seen_ids`` (id -> first
+    line, see ``Checks.duplicates``) carries the duplicate-id check from part to part."""
     checks = Checks(table, shown, _ORDER)
     report = checks.report
     raw = {c: table[c] for c in table.columns}
@@ -145,7 +148,7 @@ def check_incident_table(
         | {"people_count", "source_url", "place_id", "route_id"}
     }
     checks.required(INCIDENT_REQUIRED_CELLS)
-    checks.duplicates("incident_id")
+    checks.duplicates("incident_id", seen=seen_ids)
 
     dates: dict[str, np.ndarray] = {}
     for col in ("date_start", "date_end", "source_date"):

@@ -158,16 +158,21 @@ def read_table(
 
 
 def table_from_rows(
-    shown: str, header: list[str], rows: list[dict[str, str]], optional: list[str] = ()
+    shown: str,
+    header: list[str],
+    rows: list[dict[str, str]],
+    optional: list[str] = (),
+    first_line: int = 2,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Rows given as dicts (new rows, not yet in any file) in ``read_table``'s shape, with
     the same row checks (an empty row is skipped with a warning, an over-long cell is an
-    error), numbered as lines 2, 3, ... of a file with this header. Built a column at a time:
-    a bulk import checks 100,000 rows this way."""
+    error), numbered as lines 2, 3, ... of a file with this header (from ``first_line`` for
+    a later part of a batch). Built a column at a time: a bulk import checks 100,000 rows
+    this way."""
     problems: list[Problem] = []
     names = list(dict.fromkeys(header))
     frame = pd.DataFrame(rows, columns=names, dtype=object)  # a missing cell is NaN
-    frame.index = pd.RangeIndex(2, len(rows) + 2, name="line")
+    frame.index = pd.RangeIndex(first_line, len(rows) + first_line, name="line")
     for name in names:
         cells = frame[name].to_numpy()
         if set(map(type, cells)) - {str}:  # missing, None or a number: as a file holds it

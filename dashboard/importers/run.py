@@ -136,6 +136,7 @@ def plan_import(
     """
     shown = str(path)
     sets = dict(sets or {})
+    own = tables is None  # read here, so no one else holds them: let go of them as converted
     try:
         tables = (
             tables if tables is not None else read_tables(path, fmt, layer=layer, encoding=encoding)
@@ -159,7 +160,7 @@ def plan_import(
     rows: list[ImportRow] = []
     for table in tables:
         if family == "acled":
-            converted = convert_acled(table)
+            converted = convert_acled(table, release=own and not mapping)
         elif family == "ucdp":
             converted = convert_ucdp(table)
         else:

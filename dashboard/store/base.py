@@ -15,7 +15,7 @@ import datetime as dt
 import json
 import os
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -133,7 +133,7 @@ _TEXT = json.encoder.encode_basestring  # the encoder's own string quoting (C), 
 
 def added_rows_json(
     keys: list[str],
-    rows: list[Sequence[str]],
+    rows: Iterable[Sequence[str]],
     columns: list[str],
     *,
     at: str,
@@ -144,7 +144,7 @@ def added_rows_json(
 ) -> Iterator[str]:
     """``Change(...).to_json()`` of each added row (``before`` None, ``after`` the row without
     its empty cells, the first column always kept), for rows given as cell lists in
-    ``columns`` order.
+    ``columns`` order (one per key; they may be made as they are read).
 
     Byte for byte what ``to_json`` writes, but with every part the rows share encoded once:
     a 100,000-row import writes 100,000 of these, and building a dict and a Change per row
@@ -157,7 +157,7 @@ def added_rows_json(
     )
     tail = f'}},"note":{_TEXT(note)}}}'
     first, rest = quoted[0], ["," + q for q in quoted[1:]]
-    randoms = os.urandom(16 * len(rows)).hex()
+    randoms = os.urandom(16 * len(keys)).hex()
     for i, (key, cells) in enumerate(zip(keys, rows, strict=True)):
         kept = "".join([q + _TEXT(v) for q, v in zip(rest, cells[1:], strict=True) if v])
         after = first + _TEXT(cells[0]) + kept

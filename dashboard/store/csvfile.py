@@ -14,6 +14,7 @@ import csv
 import fcntl
 import glob
 import io
+import itertools
 import mmap
 import os
 import re
@@ -55,11 +56,14 @@ def fsync_dir(folder: Path) -> None:
 Part = bytes | tuple[int, int]
 
 
-def atomic_write(path: Path, parts: Sequence[Part], old_fd: int | None = None) -> None:
+def atomic_write(path: Path, parts: Iterable[Part], old_fd: int | None = None) -> None:
     """Write the new content of ``path`` as a whole or not at all.
 
     Ranges are copied from ``old_fd`` (the open old file) with copy_file_range, so a
-    one-row change to a large file never passes its other rows through Python.
+    one-row change to a large file never passes its other rows through Python. ``parts``
+    may be a generator (a bulk import's rows formatted a piece at a time): each piece is
+    written and dropped before the next is made, so the new rows are never all in memory
+    as text.
     """
     folder = path.parent
     _remove_stale_temp_files(path)
@@ -277,9 +281,12 @@ class CsvBytes:
 
     def format_cells(self, rows: Sequence[Sequence[str]]) -> bytes:
         """Records given as cell lists in this file's column order, in its dialect."""
-        out = io.StringIO()
-        csv.writer(out, lineterminator=self.newline).writerows(rows)
-        return out.getvalue().encode("utf-8")
+        return b"".join(self.cell_pieces(rows))
+
+    def cell_pieces(self, rows: Iterable[Sequence[str]]) -> Iterator[bytes]:
+        """``format_cells`` a piece of ``WRITE_ROWS`` records at a time (joined, the same
+        bytes): a bulk import's rows are written without their whole text in memory."""
+        return _pieces(rows, self.newline)
 
     def lead(self) -> bytes:
         """What must precede an appended record (a line ending if the file lacks one)."""
@@ -288,8 +295,23 @@ class CsvBytes:
 
 def format_new_file(header: list[str], rows: Sequence[Sequence[str]]) -> bytes:
     """A whole new file: the header, then rows given as cell lists in its order."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
+    return b"".join(new_file_pieces(header, rows))
+
+
+def new_file_pieces(header: list[str], rows: Iterable[Sequence[str]]) -> Iterator[bytes]:
+    """``format_new_file`` a piece of ``WRITE_ROWS`` records at a time (for ``atomic_write``)."""
+    yield from _pieces(itertools.chain([header], rows), "\n")
+
+
+# Records formatted per piece of a bulk write: about 6 MB of text for an import's rows.
+WRITE_ROWS = 10_000
+
+
+def _pieces(rows: Iterable[Sequence[str]], newline: str) -> Iterator[bytes]:
+    """Rows as CSV in ``newline``'s dialect (comma, minimal quoting), UTF-8, in pieces of
+    ``WRITE_ROWS`` records; nothing for no rows."""
+    rows = iter(rows)
+    while batch := list(itertools.islice(rows, WRITE_ROWS)):
+        out = io.StringIO()
+        csv.writer(out, lineterminator=newline).writerows(batch)
+        yield out.getvalue().encode("utf-8")

@@ -11,15 +11,12 @@ history, from which any version can be restored.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import hashlib
 import itertools
 import json
-import operator
 import os
-from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from dashboard import DEFAULT_INCIDENTS
@@ -33,17 +30,17 @@ from dashboard.store.base import (
     Conflict,
     NotFound,
     Rejected,
-    added_rows_json,
     diff_cells,
     utc_now,
 )
+from dashboard.store.bulk import cells_in_order, check_rows, history_bytes
 from dashboard.store.csvfile import (
     CsvBytes,
     append_bytes,
     append_line,
     atomic_write,
-    format_new_file,
     locked,
+    new_file_pieces,
 )
 from dashboard.vocab import INCIDENT_COLUMNS, INCIDENT_EXTRA_COLUMNS
 
@@ -215,9 +212,6 @@ class CsvStore:
                             "add it to the header first",
                         )
                     )
-        from dashboard.data.incidents import check_incident_table
-        from dashboard.data.tables import table_from_rows
-
         try:
             places = self._places()
         except Exception as exc:  # noqa: BLE001 - a broken gazetteer is reported, not raised
@@ -227,9 +221,8 @@ class CsvStore:
             where = str(self.incidents_path)
             return [*found, *(Problem(where, 1, c, "missing required column") for c in missing)]
         # The rows as the file would hold them (text cells, lines 2, 3, ...), checked by the
-        # file's own validator without a round trip through a temporary file.
-        table, problems = table_from_rows(shown, header, rows, INCIDENT_EXTRA_COLUMNS)
-        _, problems = check_incident_table(table, shown, problems, places, self._route_ids())
+        # file's own validator without a round trip through a temporary file (in parts).
+        problems = check_rows(shown, header, rows, places, self._route_ids())
         for p in errors(problems):
             line = None if len(rows) == 1 or p.line is None else p.line - 1
             found.append(dataclasses.replace(p, path=shown, line=line))
@@ -302,24 +295,26 @@ class CsvStore:
             history = None
             try:
                 header = f.header if f else INCIDENT_COLUMNS + INCIDENT_EXTRA_COLUMNS
-                # Each row's cells in the file's column order, made once for the file and
-                # the history; a large batch's history lines are made on the other core
-                # while the rows are checked and written (every change gets the batch's time).
-                cells = _cells_in_order(rows, header)
+                # Each row's cells in the file's column order, made a piece at a time by the
+                # writer and by the history (never all held: 1,000,000 rows' were 250 MB); a
+                # large batch's history lines are made on the other core while the rows are
+                # checked and written (every change gets the batch's time).
                 ids = [row.get("incident_id", "").strip() for row in rows]
                 lines = functools.partial(
-                    _history_bytes, ids, cells, header, utc_now(), author, action, note
+                    history_bytes, ids, rows, header, utc_now(), author, action, note
                 )
                 history = Background(lines) if len(rows) >= BACKGROUND_ROWS else None
                 problems = self._check_new_ids(f, rows) + self.validate_incidents(rows, header)
                 if problems:
                     raise Rejected(problems)
+                # Written a piece at a time: the new rows' text is never whole in memory.
+                cells = cells_in_order(rows, header)
                 if f is None:
-                    atomic_write(path, [format_new_file(header, cells)])
+                    atomic_write(path, new_file_pieces(header, cells))
                 else:
-                    new = f.format_cells(cells)
                     known = self._ids if self._ids and self._ids[0] == _stamp(f.fd) else None
-                    atomic_write(path, [(0, f.size), f.lead(), new], f.fd)
+                    parts = itertools.chain([(0, f.size), f.lead()], f.cell_pieces(cells))
+                    atomic_write(path, parts, f.fd)
                     if known:
                         self._remember_ids(ids)
             except BaseException:
@@ -528,32 +523,6 @@ class CsvStore:
 
 # A batch this large builds its history lines on the other core (see store/background.py).
 BACKGROUND_ROWS = 5_000
-
-
-def _cells_in_order(rows: list[dict[str, str]], header: list[str]) -> list[Sequence[str]]:
-    """Each row's cells in ``header`` order (a missing cell is empty); rows that have every
-    column, as an import's do, are read by one C-level getter."""
-    if len(header) > 1:  # (one key would make the getter return a cell, not a tuple)
-        with contextlib.suppress(KeyError):
-            return list(map(operator.itemgetter(*header), rows))
-    return [[row.get(h, "") for h in header] for row in rows]
-
-
-def _history_bytes(
-    ids: list[str],
-    cells: list[Sequence[str]],
-    header: list[str],
-    at: str,
-    author: str,
-    action: str,
-    note: str,
-) -> Iterator[bytes]:
-    """The history lines of a batch of added incidents, in pieces of about 1 MB."""
-    lines = added_rows_json(
-        ids, cells, header, at=at, author=author, action=action, table="incidents", note=note
-    )
-    while batch := list(itertools.islice(lines, 1000)):
-        yield "".join([line + "\n" for line in batch]).encode("utf-8")
 
 
 def _stamp(fd: int) -> tuple:

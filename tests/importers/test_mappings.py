@@ -106,3 +106,70 @@ def test_short_and_long_rows_are_reported_with_their_lines(tmp_path):
         f"{path}:4: row has 3 cells but the header has 2",
     ]
     assert table.lines == [2, 5, 6]  # a record spanning two text lines is one spreadsheet row
+
+
+def test_repeated_cells_are_one_object_per_column_value(tmp_path, monkeypatch):
+    """A large file's repeated cells (types, countries, dates) are shared, not one string
+    per row; the cells are the same text, and a short row is left as read."""
+    import csv
+    import io
+
+    from dashboard.importers import delimited
+
+    monkeypatch.setattr(delimited, "SHARE_BATCH", 4)
+    lines = ["id,kind,country,note"]
+    lines += [f"{i},arrest,North Korea,note {i}" for i in range(10)]
+    lines[6] = "5,arrest"  # a short row: left as read (and reported by the reader)
+    text = "\n".join(lines) + "\n"
+    path = tmp_path / "f.csv"
+    path.write_text(text, encoding="utf-8")
+    records = list(delimited.shared_cells(csv.reader(io.StringIO(text))))
+    assert records == list(csv.reader(io.StringIO(text)))
+    kinds = [r[1] for r in records[1:]]
+    assert len({id(k) for k in kinds[:5] + kinds[6:]}) == 1
+    assert kinds[5] is not kinds[0]
+    table = read_delimited(path)
+    assert [r[1] for r in table.records] == ["arrest"] * 9
+    assert len({id(r[1]) for r in table.records}) == 1
+    assert len({id(r[2]) for r in table.records}) == 1
+
+
+def test_acled_converted_in_parts_and_let_go_as_it_goes(tmp_path, monkeypatch):
+    """ACLED rows are converted CONVERT_ROWS at a time; with ``release`` each part's records
+    are let go (the CLI's own tables: a large file is not held twice), with the same rows
+    and problems. A plan that reads the file itself releases; given tables or --map do not."""
+    from benchmarks.importing import acled_rows, write_rows
+    from dashboard.importers import run
+    from dashboard.store.csvstore import CsvStore
+
+    rows = acled_rows(7)
+    rows[2]["event_date"] = "someday"
+    rows[5]["country"] = "Atlantis"
+    rows[5]["iso"] = ""
+    path = write_rows(tmp_path / "a.csv", acled.ACLED_COLUMNS, rows)
+    whole = acled.convert_acled(read_delimited(path))
+    monkeypatch.setattr(acled, "CONVERT_ROWS", 3)
+    table = read_delimited(path)
+    parts = acled.convert_acled(table, release=True)
+    assert table.records == []
+    assert [(r.line, r.values, r.origin) for r in parts.rows] == [
+        (r.line, r.values, r.origin) for r in whole.rows
+    ]
+    assert parts.problems == whole.problems and len(whole.problems) == 2
+
+    released = []
+    convert_acled = acled.convert_acled
+
+    def spy(table, *, release=False):
+        released.append(release)
+        return convert_acled(table, release=release)
+
+    monkeypatch.setattr(run, "convert_acled", spy)
+    store = CsvStore(tmp_path / "into.csv")
+    plans = [
+        run.plan_import(path, store),
+        run.plan_import(path, store, tables=run.read_tables(path)),
+        run.plan_import(path, store, mapping={"notes": "summary"}),
+    ]
+    assert released == [True, False, False]
+    assert [p.summary() for p in plans] == ["5 imported, 0 already present, 2 rejected"] * 3

@@ -302,3 +302,78 @@ def test_batch_history_lines_are_what_change_to_json_writes():
         lines[0] != lines[1]
         and json.loads(lines[0])["change_id"] != json.loads(lines[1])["change_id"]
     )
+
+
+@pytest.mark.parametrize("new_file", [True, False])
+def test_a_batch_is_written_a_piece_at_a_time(store, tmp_path, monkeypatch, new_file):
+    """A bulk add hands the atomic writer its rows as pieces made one after another (a
+    100,000-row import never holds its whole text), and the pieces make the same file."""
+    import csv
+    import io
+
+    import dashboard.store.csvfile as csvfile
+    import dashboard.store.csvstore as csvstore
+
+    if new_file:
+        store.incidents_path = tmp_path / "fresh.csv"
+    before = store.incidents_path.read_bytes() if not new_file else b""
+    monkeypatch.setattr(csvfile, "WRITE_ROWS", 2)
+    pieces: list[bytes] = []
+    write = csvstore.atomic_write
+
+    def recording(path, parts, old_fd=None):
+        assert not isinstance(parts, list | tuple)  # made as they are written
+
+        def seen():
+            for part in parts:
+                if isinstance(part, bytes) and part:
+                    pieces.append(part)
+                yield part
+
+        write(path, seen(), old_fd)
+
+    monkeypatch.setattr(csvstore, "atomic_write", recording)
+    rows = event_rows()
+    assert store.add_incidents(rows, author="t") == [f"WF-{i}" for i in range(1, 6)]
+    header = csvstore.INCIDENT_COLUMNS + csvstore.INCIDENT_EXTRA_COLUMNS
+    expected = io.StringIO()
+    writer = csv.writer(expected, lineterminator="\n")
+    if new_file:
+        writer.writerow(header)
+    writer.writerows([[r.get(h, "") for h in header] for r in rows])
+    assert len(pieces) == 3  # (header and) 5 rows, 2 records a piece
+    assert before + b"".join(pieces) == store.incidents_path.read_bytes()
+    assert store.incidents_path.read_bytes() == before + expected.getvalue().encode()
+
+
+def test_a_batch_validated_in_parts_gives_the_problems_of_one_table(store, monkeypatch):
+    """New rows are validated VALIDATE_ROWS at a time (a bulk import's memory); the problems
+    and their order are the same as one table's, duplicate ids across parts included."""
+    from dashboard.data.tables import MAX_CELL_CHARS
+    from dashboard.store import bulk
+
+    rows = [{**r, "incident_id": f"B-{i}"} for i, r in enumerate(event_rows() * 3)]
+    rows[1]["incident_id"] = " B-0 "  # repeats row 0 (same part)
+    rows[4]["incident_id"] = "B-0"  # and again in a later part
+    rows[6]["incident_id"] = "B-3"  # repeats row 3 (an earlier part)
+    rows[7]["incident_id"] = "B-3"
+    rows[5]["category"] = "bogus"
+    rows[8]["summary"] = "x" * (MAX_CELL_CHARS + 1)
+    rows[9]["latitude"] = "north"
+    rows[11] = dict.fromkeys(rows[11], "")  # empty: skipped with a warning
+    rows[13]["incident_id"] = ""
+    monkeypatch.setattr(bulk, "VALIDATE_ROWS", 10**9)
+    whole = store.validate_incidents(rows)
+    assert [(p.line, p.column) for p in whole] == [
+        (9, "summary"),  # the table's own problems first, then the validator's
+        (2, "incident_id"),
+        (5, "incident_id"),
+        (6, "category"),
+        (7, "incident_id"),
+        (8, "incident_id"),
+        (10, "latitude"),
+        (14, "incident_id"),
+    ]
+    for size in (1, 2, 3, 4, 7):
+        monkeypatch.setattr(bulk, "VALIDATE_ROWS", size)
+        assert store.validate_incidents(rows) == whole, size
