@@ -238,7 +238,7 @@
             });
         });
         marker.bindTooltip(name + (lv !== deepest ? " \u2014 " + W.clusterZoom : ""),
-            {direction: "top", offset: [0, -r]});
+            {direction: "top", offset: [0, -r], className: "cluster-tip"});
         return marker;
     }
     var Points = L.Layer.extend({
@@ -250,7 +250,9 @@
             var animated = m.options.zoomAnimation && L.Browser.any3d;
             L.DomUtil.addClass(c, "leaflet-zoom-" + (animated ? "animated" : "hide"));
             this.getPane().appendChild(c);
-            this._clusters = L.layerGroup().addTo(m);
+            // a feature group: a click on a circle reaches the group, where streamlit-folium
+            // listens (it hooks the layers on the map when the layers arrive, not later ones)
+            this._clusters = L.featureGroup().addTo(m);
             m.on("moveend viewreset resize", this._schedule, this);
             m.on("mousemove", this._hover, this);
             // Clicks are caught on their way down (capture), before an area or a route line
