@@ -14,6 +14,7 @@ from benchmarks.measure import proc_peak_mb, progress, run_worker
 from benchmarks.synthetic import Synthetic, write_synthetic
 
 BROWSER_SIZE = 10_000
+SEARCHES = ("onsong", "arrest", "border", "hamhung", "river")  # typed in turn, each a new result
 
 FRAMES_JS = """() => {
     for (const f of document.querySelectorAll("iframe")) {
@@ -96,30 +97,51 @@ def worker_browser(incidents: str, repeats: int) -> dict:
                     out["browser_moved_from"], out["browser_moved_to"] = before, drawn.json_value()
                 out["browser_move_s"] = statistics.median(moves)
                 out["browser_move_runs"] = moves
+                # A search typed into the sidebar, until the map is redrawn for its result
+                searches = []
+                box = page.get_by_label("Search summaries and places")
+                for word in SEARCHES[: max(3, repeats)]:
+                    page.wait_for_timeout(1500)
+                    page.evaluate(CLEAR_JS)
+                    box.fill(word)
+                    start = time.perf_counter()
+                    box.press("Enter")
+                    page.wait_for_function(FRAMES_JS, timeout=300_000, polling=25)
+                    searches.append(time.perf_counter() - start)
+                out["browser_search_s"] = statistics.median(searches)
+                out["browser_search_runs"] = searches
                 out["browser_server_peak_mb"] = proc_peak_mb(server.proc.pid)
             finally:
                 browser.close()
     return out
 
 
-def measure_browser(folder: Path, sizes: list[int], repeats: int) -> dict:
-    """The browser figures at ``BROWSER_SIZE`` in a fresh process, or why they were skipped."""
+def measure_browser(
+    folder: Path,
+    sizes: list[int],
+    repeats: int,
+    size: int = BROWSER_SIZE,
+    layout: str = "spread",
+) -> dict:
+    """The browser figures at ``size`` incidents in a fresh process, or why they were
+    skipped."""
     if not Path("/usr/bin/chromium").exists():
         return {"skipped": "no Chromium at /usr/bin/chromium"}
     try:
         import playwright  # noqa: F401
     except ImportError:
         return {"skipped": "playwright is not installed"}
+    suffix = "" if layout == "spread" else f"-{layout}"
     data = Synthetic(
-        folder / f"incidents-{BROWSER_SIZE}.csv",
-        folder / f"routes-{BROWSER_SIZE}.csv",
+        folder / f"incidents-{size}{suffix}.csv",
+        folder / f"routes-{size}{suffix}.csv",
         Path(),
-        BROWSER_SIZE,
+        size,
     )
-    if BROWSER_SIZE not in sizes:
-        data = write_synthetic(folder, BROWSER_SIZE)
-    progress(f"{BROWSER_SIZE:,} incidents: Chromium against a local server")
+    if size not in sizes or not data.incidents.exists():
+        data = write_synthetic(folder, size, layout=layout)
+    progress(f"{size:,} incidents: Chromium against a local server")
     result = run_worker(
-        "browser", {"incidents": str(data.incidents), "repeats": repeats}, timeout=1800
+        "browser", {"incidents": str(data.incidents), "repeats": repeats}, timeout=3600
     )
-    return dict(result, size=BROWSER_SIZE)
+    return dict(result, size=size)

@@ -24,11 +24,19 @@ from pathlib import Path
 
 from benchmarks import editing, importing
 from benchmarks.browser import measure_browser
+from benchmarks.commands import measure_commands
 from benchmarks.measure import checked_sizes, progress, run_worker
-from benchmarks.report import TARGETS, checks, format_report
-from benchmarks.synthetic import BENCH_CATEGORY, BENCH_WINDOW, Synthetic, write_synthetic
+from benchmarks.report import TARGETS, TARGETS_1M, checks, format_report
+from benchmarks.synthetic import (
+    BENCH_CATEGORY,
+    BENCH_WINDOW,
+    LAYOUTS,
+    Synthetic,
+    write_synthetic,
+)
 
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
+LARGE_BROWSER_SIZE = 1_000_000  # the browser is also timed at the largest size from here up
 BASELINE_LIMIT_S = 60.0  # a baseline run expected to take longer is extrapolated, not run
 
 
@@ -45,6 +53,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--repeats", type=int, default=3, help="runs per measurement; the median is shown"
     )
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium timings")
+    parser.add_argument(
+        "--layout",
+        choices=LAYOUTS,
+        default="spread",
+        help="synthetic incidents spread over the region's countries (default), or clustered "
+        "at the gazetteer's towns as real reporting is",
+    )
     parser.add_argument(
         "--baseline-limit",
         type=float,
@@ -66,13 +81,15 @@ def run(args: argparse.Namespace) -> int:
         "synthetic_folder": str(folder),
         "filter": {"window": [str(d) for d in BENCH_WINDOW], "category": BENCH_CATEGORY},
         "targets_at_100000": TARGETS,
+        "targets_at_1000000": TARGETS_1M,
+        "layout": args.layout,
         "sizes": {},
     }
     try:
         previous: tuple[int, float] | None = None
         for n in sizes:
             start = time.perf_counter()
-            data = write_synthetic(folder, n)
+            data = write_synthetic(folder, n, layout=args.layout)
             entry = {"size": n, "generate_s": time.perf_counter() - start}
             entry.update(measure_size(data, args.repeats, args.baseline_limit, previous, report))
             if entry.get("baseline_map_s") and not entry["baseline_extrapolated"]:
@@ -82,6 +99,10 @@ def run(args: argparse.Namespace) -> int:
         report["editing"] = editing.run(folder, sizes, data)
         if not args.no_browser:
             report["browser"] = measure_browser(folder, sizes, args.repeats)
+            if max(sizes) >= LARGE_BROWSER_SIZE:
+                report["browser_large"] = measure_browser(
+                    folder, sizes, args.repeats, size=max(sizes), layout=args.layout
+                )
         progress(f"{max(sizes):,}-row ACLED extract: import")
         report["import"] = importing.measure(max(sizes), folder)
         report["machine"]["load_average_end"] = os.getloadavg()
@@ -118,6 +139,8 @@ def measure_size(
     }
     progress(f"{n:,} incidents: core measurements")
     entry.update(_prefixed(run_worker("core", paths, 1800), "core"))
+    progress(f"{n:,} incidents: validate and export as whole commands")
+    entry.update(measure_commands(data.incidents, data.routes, data.incidents.parent))
     progress(f"{n:,} incidents: the app under streamlit.testing")
     entry.update(_prefixed(run_worker("app", paths, 1800), "app"))
     estimate = previous[1] * n / previous[0] if previous else None
