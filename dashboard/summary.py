@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from dashboard.data.dataset import Dataset
@@ -167,8 +168,11 @@ def view_subtitle(
 def about_line(incidents: pd.DataFrame, *, lang: str = DEFAULT_LANGUAGE) -> str:
     """One line saying what the data is and where it comes from, for the top of the app."""
     t = translator(lang)
-    outlets = list(dict.fromkeys(incidents["source_outlet"]))
-    articles = incidents[["source_outlet", "source_title"]].drop_duplicates()
+    outlets = [str(o) for o in pd.unique(incidents["source_outlet"])]  # in order of appearance
+    # distinct (outlet, title) pairs, by hashing each column once (not a million row pairs)
+    outlet_codes, outlet_names = pd.factorize(incidents["source_outlet"])
+    title_codes, _ = pd.factorize(incidents["source_title"])
+    articles = np.unique(title_codes.astype(np.int64) * (len(outlet_names) + 1) + outlet_codes)
     dated = incidents["date_start"].dropna()
     years = ""
     if len(dated):

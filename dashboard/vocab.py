@@ -195,6 +195,23 @@ INCIDENT_COLUMNS: list[str] = [
 ]
 # Optional columns the curated file also carries.
 INCIDENT_EXTRA_COLUMNS: list[str] = ["place_id", "date_note", "internal_notes"]
+# The long text of a record, and what is derived from it for searching: read in a popup, the
+# record panel, the sheet or a data export, never drawn. A map or snapshot of many incidents
+# leaves it out before selecting rows (at a million incidents, copying it was most of the
+# time) and takes it only for the few records it shows.
+LONG_TEXT_COLUMNS: tuple[str, ...] = (
+    "summary",
+    "source_quote",
+    "source_title",
+    "source_url",
+    "date_note",
+    "date_text",
+    "internal_notes",
+    "search_text",
+    "actor_groups",
+    "actors",
+    "location",
+)
 # Columns that never leave the project (exports drop them).
 INTERNAL_COLUMNS: frozenset[str] = frozenset({"internal_notes"})
 # Columns whose cells may not be empty.

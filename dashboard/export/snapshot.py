@@ -23,30 +23,14 @@ from dashboard.export.svgtext import describe_svg
 from dashboard.export.wrap import text_width_pt, wrap_to_width
 from dashboard.i18n import translator
 from dashboard.summary import totals_line
-from dashboard.vocab import INK_MUTED, INK_SECONDARY
+from dashboard.vocab import INK_MUTED, INK_SECONDARY, LONG_TEXT_COLUMNS
 
 _LINE = 1.25  # line height as a multiple of the font size
-# Text a snapshot never draws (the sheet and the data exports carry it). Left out before
-# drawing: every selection of rows copies each column, and at a million incidents these
-# long strings were most of a snapshot's time.
-UNDRAWN_TEXT = (
-    "summary",
-    "source_quote",
-    "source_title",
-    "source_url",
-    "date_note",
-    "date_text",
-    "internal_notes",
-    "search_text",
-    "actor_groups",
-    "actors",
-    "location",
-)
 
 
 def drawn_columns(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The incidents without the text a snapshot never draws (``UNDRAWN_TEXT``)."""
-    return incidents.drop(columns=[c for c in UNDRAWN_TEXT if c in incidents.columns])
+    """The incidents without the text a snapshot never draws (``vocab.LONG_TEXT_COLUMNS``)."""
+    return incidents.drop(columns=[c for c in LONG_TEXT_COLUMNS if c in incidents.columns])
 
 
 def _figure(spec: SnapshotSpec) -> tuple[plt.Figure, float, float]:

@@ -58,13 +58,15 @@ def encode_levels(
     *,
     budget: int = FEATURE_BUDGET,
     lang: str = DEFAULT_LANGUAGE,
+    records: pd.DataFrame | None = None,
 ) -> tuple[str, list[Level]]:
     """The JSON object ``points.js`` draws: ``levels`` (zoom, count ``n``, centres ``xy``,
     counts ``c``, extents ``b``, categories ``k``, the single incident ``f`` or -1, grid cells
     ``g`` (as ``aggregate.members`` takes them), place
     ``p`` or -1), ``names`` (the places), ``max`` (the largest count) and ``singles`` (the
-    incidents that stand alone at some level, as ``encode_incidents`` gives them). Also the
-    levels themselves."""
+    incidents that stand alone at some level, as ``encode_incidents`` gives them, their text
+    from ``records`` by index label when ``incidents`` leaves it out). Also the levels
+    themselves."""
     levels = pyramid(incidents, budget)
     singles = (
         np.unique(np.concatenate([lv.aggregates.singles for lv in levels]))
@@ -93,7 +95,7 @@ def encode_levels(
             + "}"
         )
         at += k
-    rows = incidents.iloc[singles]
+    rows = incidents.iloc[singles] if records is None else records.loc[incidents.index[singles]]
     body = (
         '{"levels":['
         + ",".join(parts)

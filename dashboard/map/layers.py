@@ -82,7 +82,8 @@ def map_layers(
     layers.append(route_layer(routes, places, highlight_leg, presentation, lang=lang))
     if large:
         points = folium.FeatureGroup(name="Incidents", show=True, control=False)
-        IncidentPoints(incidents, places, popups=popups, lang=lang).add_to(points)
+        records = vague_rest.get("records_of_points")
+        IncidentPoints(incidents, places, popups=popups, lang=lang, records=records).add_to(points)
         layers.append(points)
     else:
         layers.append(

@@ -5,6 +5,7 @@ from the zoom levels of ``aggregates`` and the compact columns of ``payload``.""
 from __future__ import annotations
 
 import geopandas as gpd
+import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
@@ -111,13 +112,14 @@ class IncidentPoints(MacroElement):
         popups: bool = True,
         *,
         lang: str = DEFAULT_LANGUAGE,
+        records: pd.DataFrame | None = None,
     ):
         super().__init__()
         self._name = "IncidentPoints"
         self.popups = popups
         self.lang = lang
         self.count = len(incidents)
-        self.payload, self.levels = encode_levels(incidents, places, lang=lang)
+        self.payload, self.levels = encode_levels(incidents, places, lang=lang, records=records)
         self._script_cache: tuple[str, str] | None = None
 
     def script_text(self, map_name: str) -> str:

@@ -17,6 +17,7 @@ import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from dashboard.aggregate import AGGREGATE_ABOVE
 from dashboard.htmlsafe import esc
 from dashboard.i18n import DEFAULT_LANGUAGE, translator
 from dashboard.map.popups import incident_popup_html, leg_tooltip
@@ -25,7 +26,14 @@ from dashboard.map.scripts import LayerScript, area_item, line_item, marker_item
 from dashboard.placenames import place_label_by_id
 from dashboard.vague.areas import AREA_KINDS, AreaGroup, areas_of
 from dashboard.vague.labels import label_point, leg_end_label
-from dashboard.vocab import AREA_EDGE, AREA_FILL, BORDER_HIGHLIGHT, HIGHLIGHT, ROUTE_STATUSES
+from dashboard.vocab import (
+    AREA_EDGE,
+    AREA_FILL,
+    BORDER_HIGHLIGHT,
+    HIGHLIGHT,
+    LONG_TEXT_COLUMNS,
+    ROUTE_STATUSES,
+)
 
 POPUP_RECORDS = 25  # full records in an area's popup; beyond that it says how many more
 
@@ -80,7 +88,14 @@ def split(
         "legs": routes[vague_legs],
         "avoid": xy,
     }
-    points = incidents[~is_area] if is_area.any() else incidents
+    if int((~is_area).sum()) > AGGREGATE_ABOVE:
+        # many: aggregates and lone symbols, whose text (a few thousand records at most) the
+        # points layer takes from ``rest["records_of_points"]``; the long text is not copied
+        light = [c for c in incidents.columns if c not in LONG_TEXT_COLUMNS]
+        points = incidents.loc[~is_area, light] if is_area.any() else incidents[light]
+        rest["records_of_points"] = incidents
+    else:
+        points = incidents[~is_area] if is_area.any() else incidents
     return points, routes[~vague_legs], rest
 
 

@@ -11,7 +11,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from dashboard.data.dataset import Dataset
-from dashboard.filters import country_names
+from dashboard.filters import actor_groups, country_names
 from dashboard.htmlsafe import esc
 from dashboard.i18n import LANGUAGE_LABEL, LANGUAGES, N_, Translator
 from dashboard.map.base import BASEMAPS
@@ -97,7 +97,7 @@ def filter_widgets(dataset: Dataset, span: Span, t: Translator) -> None:
         placeholder=t.gettext("All categories"),
     )
     present = sorted(
-        {g for groups in inc["actor_groups"] for g in groups},
+        {g for actors in inc["actors"].unique() for g in actor_groups(actors)},
         key=lambda g: list(ACTOR_GROUPS).index(g) if g in ACTOR_GROUPS else 99,
     )
     sb.multiselect(
