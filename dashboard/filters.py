@@ -249,7 +249,10 @@ def filter_incidents(incidents: gpd.GeoDataFrame, f: Filters) -> gpd.GeoDataFram
     """The incidents the filters keep, without the search text (only filtering reads it, and
     at a million incidents it was the largest column to copy)."""
     keep = [c for c in incidents.columns if c != "search_text"]
-    return incidents.loc[incident_mask(incidents, f).to_numpy(), keep]
+    mask = incident_mask(incidents, f).to_numpy()
+    if mask.all():  # nothing filtered out: the columns, not a copy of every row
+        return incidents[keep]
+    return incidents.loc[mask, keep]
 
 
 def _matches(text: pd.Series, pattern: str) -> np.ndarray:

@@ -7,6 +7,7 @@ leg to highlight with it.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,11 +42,12 @@ class Story:
 
 
 def check_stories(
-    incident_ids: set[str],
+    incident_ids: Collection[str] | pd.Series,
     route_legs: set[tuple[str, int]],
     path: Path | str = STORIES_PATH,
 ) -> tuple[dict[str, Story], list[Problem]]:
-    """Stories by id, checked against the loaded incidents and route legs."""
+    """Stories by id, checked against the loaded incidents (a set of ids, or the id column
+    itself: only the ids the stories name are looked up in it) and route legs."""
     shown = str(path)
     table, problems = read_table(path, STORY_COLUMNS)
     if table is None:
@@ -53,7 +55,10 @@ def check_stories(
     checks = Checks(table, shown, _ORDER)
     steps = checks.parsed("step", lambda text: parse_int(text, 1, 999), np.ones(len(table), bool))
     numbered = pd.notna(steps)  # a row without a step number is reported for that alone
-    unknown = numbered & ~table["incident_id"].isin(list(incident_ids)).to_numpy()
+    named = table["incident_id"]
+    if isinstance(incident_ids, pd.Series):  # a million ids: look up the few the stories name
+        incident_ids = set(incident_ids[incident_ids.isin(set(named))])
+    unknown = numbered & ~named.isin(list(incident_ids)).to_numpy()
     for i in np.flatnonzero(unknown):
         iid = table["incident_id"].iloc[i]
         checks.report(i, "incident_id", "incident_id", f"unknown incident {iid!r}")

@@ -31,7 +31,7 @@ def _stories(stamp: tuple, version: str, _dataset: Dataset) -> dict[str, Story]:
     """Keyed on the stories file's stamp and the data version: hashing every incident id on
     each rerun cost seconds at 100k."""
     legs = set(zip(_dataset.routes["route_id"], _dataset.routes["leg"], strict=True))
-    stories, _ = check_stories(set(_dataset.incidents["incident_id"]), legs)
+    stories, _ = check_stories(_dataset.incidents["incident_id"], legs)
     return stories
 
 

@@ -39,6 +39,17 @@ TABLE_COLUMNS = {
 }
 
 
+@st.cache_resource(max_entries=16)
+def _about(version: str, lang: str, _incidents: pd.DataFrame) -> str:
+    """``about_line`` once per data version and language (at a million incidents counting
+    the articles took a second a rerun)."""
+    return about_line(_incidents, lang=lang)
+
+
+def _version() -> str:
+    return str(st.session_state.get("_data_version", ""))
+
+
 def explore_view(dataset: Dataset, shown, legs, f: Filters, span: Span) -> None:
     """The whole explore page, top to bottom."""
     st.html(style_tag("explore.css"))
@@ -46,7 +57,7 @@ def explore_view(dataset: Dataset, shown, legs, f: Filters, span: Span) -> None:
     lang = t.lang
     st.html(
         f"<div class='page-head'><h1>{esc(title(lang=lang))}</h1>"
-        f"<p class='about-data'>{esc(about_line(dataset.incidents, lang=lang))}</p></div>"
+        f"<p class='about-data'>{esc(_about(_version(), lang, dataset.incidents))}</p></div>"
     )
     undated = int(shown["date_start"].isna().sum())
     # The two menus side by side, not stacked: a second row would push the map's foot (its
