@@ -171,15 +171,7 @@ def group_panel(shown, places, group: tuple[int, int, int], t: Translator) -> No
         f"<p class='group-cats'>{esc(' · '.join(parts))}</p></div>"
     )
     st.caption(t.gettext("Choose one to read its sourced record."))
-    if len(rows) > TABLE_ROWS:
-        st.caption(
-            t.gettext(
-                "The first {shown} of {total} filtered incidents. Narrow the filters, or "
-                "export the CSV for all of them.",
-                shown=t.number(TABLE_ROWS),
-                total=t.number(len(rows)),
-            )
-        )
+    first_rows_note(len(rows), t)
     table = pd.DataFrame(
         rows[["incident_id", "date_text", "category", "location"]].head(TABLE_ROWS)
     )
@@ -203,21 +195,27 @@ def group_panel(shown, places, group: tuple[int, int, int], t: Translator) -> No
     )
 
 
+def first_rows_note(total: int, t: Translator) -> None:
+    """Under a table that shows only its first ``TABLE_ROWS`` of ``total`` rows, says so and
+    where the rest are."""
+    if total > TABLE_ROWS:
+        st.caption(
+            t.gettext(
+                "The first {shown} of {total} filtered incidents. Narrow the filters, or "
+                "export the CSV for all of them.",
+                shown=t.number(TABLE_ROWS),
+                total=t.number(total),
+            )
+        )
+
+
 def incident_table(shown: pd.DataFrame, t: Translator) -> None:
     """The filtered incidents as a table; choosing a row selects it (``map_panel``). The
     headers, categories and confidence are in ``t``'s language; the data text is not. Only
     the first ``TABLE_ROWS`` rows travel to the browser (a million rows would be a hundred
     megabytes a rerun, and nobody scrolls them): the caption says so and where the rest is."""
     st.subheader(t.gettext("Filtered incidents"))
-    if len(shown) > TABLE_ROWS:
-        st.caption(
-            t.gettext(
-                "The first {shown} of {total} filtered incidents. Narrow the filters, or "
-                "export the CSV for all of them.",
-                shown=t.number(TABLE_ROWS),
-                total=t.number(len(shown)),
-            )
-        )
+    first_rows_note(len(shown), t)
     table = pd.DataFrame(shown[list(TABLE_COLUMNS)].head(TABLE_ROWS))
     categories = {k: t.gettext(c.label) for k, c in CATEGORIES.items()}
     confidence = {k: t.gettext(v) for k, v in CONFIDENCE_NAMES.items()}

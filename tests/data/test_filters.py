@@ -227,3 +227,18 @@ def test_search_text_is_folded_column_wise_as_row_by_row():
     assert _joined(["", cells.iloc[:3], other, ""]).tolist() == [
         " ".join(["", a, b, ""]) for a, b in zip(cells.iloc[:3], other, strict=True)
     ]
+
+
+def test_search_text_made_in_chunks_is_the_same(monkeypatch):
+    """A large file's search text is made a chunk of rows at a time (bounded memory); the
+    text, row for row, is what one pass makes."""
+    from dashboard import filters
+    from dashboard.data.dataset import load_dataset
+
+    ds = load_dataset()
+    whole = filters.search_text(ds.incidents, ds.places)
+    monkeypatch.setattr(filters, "SEARCH_CHUNK", 4)
+    chunked = filters.search_text(ds.incidents, ds.places)
+    assert len(ds.incidents) > 4 * 2
+    assert chunked.index.equals(whole.index)
+    assert list(chunked.astype(str)) == list(whole.astype(str))
