@@ -95,7 +95,10 @@ def encode_levels(
             + "}"
         )
         at += k
-    rows = incidents.iloc[singles] if records is None else records.loc[incidents.index[singles]]
+    if records is None:
+        rows = incidents.iloc[singles]
+    else:  # by position in ``records`` (a label look-up there took 0.4 s at a million rows)
+        rows = records.take(records.index.get_indexer(incidents.index[singles]))
     body = (
         '{"levels":['
         + ",".join(parts)
