@@ -130,7 +130,7 @@ def draw_map(
     )
     plain_legs, vague_legs = routes[~vague], routes[vague]
     vague_snapshot.draw_areas(ax, groups, scale)
-    draw_uncertainty(ax, points, kx, scale, lang=lang)
+    draw_uncertainty(ax, points, kx, scale, lang=lang, note=reserve_corners)
     for _, leg in plain_legs.iterrows():
         status = ROUTE_STATUSES[leg["status"]]
         pts = [(lat, lon) for lon, lat in leg.geometry.coords]

@@ -33,7 +33,7 @@ AGGREGATE_MAX_SYMBOLS = 3.2  # the largest circle's diameter, in symbol widths
 
 
 def draw_uncertainty(
-    ax, incidents, kx: float, scale: float, *, lang: str = DEFAULT_LANGUAGE
+    ax, incidents, kx: float, scale: float, *, lang: str = DEFAULT_LANGUAGE, note: bool = True
 ) -> None:
     """A dashed, lightly filled circle of the precision's radius around each approximate place.
 
@@ -50,6 +50,8 @@ def draw_uncertainty(
     if not count:
         return
     if count > UNCERTAINTY_LIMIT:
+        if not note:  # said once, on the main map (an inset leaves it to it)
+            return
         ax.text(
             0.01,
             0.01,
@@ -92,13 +94,15 @@ def draw_uncertainty(
 
 
 def compact_number(n: int, *, lang: str = DEFAULT_LANGUAGE) -> str:
-    """A count short enough for a circle: 12, 2,110, 21K (Babel's compact form)."""
+    """A count short enough for a circle, in one style from a thousand up: 12, 999, 2.8K,
+    21K, 249K (Babel's compact form, one decimal below ten thousand; 2.8천, 2.1만 in Korean).
+    The exact number is in the export's data and its text description."""
     from babel.numbers import format_compact_decimal
 
     t = translator(lang)
-    if n < 10_000:
+    if n < 1_000:
         return t.number(n)
-    return format_compact_decimal(n, locale=t.locale, fraction_digits=0)
+    return format_compact_decimal(n, locale=t.locale, fraction_digits=1 if n < 10_000 else 0)
 
 
 def _draw_symbols(ax, lon, lat, categories, hollow, size_pt: float, scale: float) -> None:

@@ -237,8 +237,11 @@
                 openCluster(m, lv, j);
             });
         });
+        // above the circle, or below it near the map's top edge (where the frame would cut
+        // the tooltip's first line, its count)
+        var below = m.latLngToContainerPoint(marker.getLatLng()).y < 140;
         marker.bindTooltip(name + (lv !== deepest ? " \u2014 " + W.clusterZoom : ""),
-            {direction: "top", offset: [0, -r], className: "cluster-tip"});
+            {direction: below ? "bottom" : "top", offset: [0, below ? r : -r], className: "cluster-tip"});
         return marker;
     }
     var Points = L.Layer.extend({
