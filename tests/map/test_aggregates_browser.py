@@ -135,3 +135,39 @@ def test_a_circle_says_how_many_and_splits_when_clicked(exported, width, height)
             assert failures == [] and aborted == []
         finally:
             browser.close()
+
+
+def test_enter_on_a_focused_circle_opens_it_like_a_click(exported):
+    """A keyboard user: a circle in the Tab order, Enter zooms into it as a click does. (The
+    focus is put on the circle directly: Tab would first pass every area and route leg.)"""
+    from playwright.sync_api import sync_playwright
+
+    from harness.chromium import block_external, launch_chromium
+
+    page_file, _ = exported
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            block_external(page)
+            page.goto(page_file.as_uri())
+            _settled(page)
+            zoom = page.evaluate("Object.values(window).find((v) => v instanceof L.Map).getZoom()")
+            focused = page.evaluate(
+                """() => {
+                    let best = null;
+                    for (const el of document.querySelectorAll('.incident-cluster'))
+                        if (!best || Number(el.dataset.count) > Number(best.dataset.count)) best = el;
+                    best.focus();
+                    return document.activeElement === best && best.getAttribute('tabindex');
+                }"""
+            )
+            assert focused == "0"  # in the Tab order
+            page.keyboard.press("Enter")
+            page.wait_for_function(
+                "(z) => Object.values(window).find((v) => v instanceof L.Map).getZoom() > z",
+                arg=zoom,
+                timeout=30_000,
+            )
+        finally:
+            browser.close()
