@@ -14,7 +14,7 @@ import pandas as pd
 
 from dashboard.aggregate import FEATURE_BUDGET, Level, pyramid
 from dashboard.i18n import DEFAULT_LANGUAGE
-from dashboard.map.payload import _packed, encode_incidents
+from dashboard.map.payload import encode_incidents, packed
 from dashboard.map.scripts import json_for_script
 from dashboard.placenames import place_label
 from dashboard.vague.areas import AREA_KINDS
@@ -85,13 +85,13 @@ def encode_levels(
         parts.append(
             "{"
             + f'"z":{lv.zoom},"n":{k},'
-            + f'"xy":"{_packed(_xy(agg.lon, agg.lat), "<i4")}",'
-            + f'"c":"{_packed(agg.count, "<u4")}",'
-            + f'"b":"{_packed(np.round(agg.bounds * 1e4).ravel(), "<i4")}",'
-            + f'"k":"{_packed(agg.by_category.ravel(), "<u4")}",'
-            + f'"f":"{_packed(single, "<i4")}",'
-            + f'"g":"{_packed(np.column_stack([agg.cx, agg.cy]).ravel(), "<i4")}",'
-            + f'"p":"{_packed(place_of[at : at + k], "<i2")}"'
+            + f'"xy":"{packed(_xy(agg.lon, agg.lat), "<i4")}",'
+            + f'"c":"{packed(agg.count, "<u4")}",'
+            + f'"b":"{packed(np.round(agg.bounds * 1e4).ravel(), "<i4")}",'
+            + f'"k":"{packed(agg.by_category.ravel(), "<u4")}",'
+            + f'"f":"{packed(single, "<i4")}",'
+            + f'"g":"{packed(np.column_stack([agg.cx, agg.cy]).ravel(), "<i4")}",'
+            + f'"p":"{packed(place_of[at : at + k], "<i2")}"'
             + "}"
         )
         at += k

@@ -41,7 +41,7 @@ CONFIDENCE_KEYS = list(CONFIDENCE)
 CATEGORY_KEYS = list(CATEGORIES)
 
 
-def _packed(values: np.ndarray, dtype: str) -> str:
+def packed(values: np.ndarray, dtype: str) -> str:
     """Numbers as base64 of a little-endian typed array (decoded by ``unpack`` in the map)."""
     return base64.b64encode(np.ascontiguousarray(values, dtype=dtype).tobytes()).decode("ascii")
 
@@ -90,7 +90,7 @@ def _text_column(values: pd.Series, room: float) -> tuple[str | None, int]:
     if size > room:
         return None, size
     codes = encoded.indices.to_numpy(zero_copy_only=False)
-    return '{"u":' + _json_strings(distinct) + ',"i":"' + _packed(codes, "<u4") + '"}', size
+    return '{"u":' + _json_strings(distinct) + ',"i":"' + packed(codes, "<u4") + '"}', size
 
 
 def _vocab_index(values: pd.Series, keys: list[str]) -> np.ndarray:
@@ -122,9 +122,9 @@ def encode_incidents(incidents: gpd.GeoDataFrame) -> str:
     days[0::2], days[1::2] = start, np.where(start >= 0, end - start, 0)
     parts = [
         ("n", str(n)),
-        ("xy", '"' + _packed(xy, "<i4") + '"'),
-        ("k", '"' + _packed(code, "<u1") + '"'),
-        ("d", '"' + _packed(days, "<i4") + '"'),
+        ("xy", '"' + packed(xy, "<i4") + '"'),
+        ("k", '"' + packed(code, "<u1") + '"'),
+        ("d", '"' + packed(days, "<i4") + '"'),
         ("id", _json_strings(_arrow_strings(incidents["incident_id"]))),
     ]
     outlets, _ = _text_column(incidents["source_outlet"], float("inf"))
