@@ -7,9 +7,9 @@ their extent and how many of each category. A cell holding one incident is that 
 
 For the live map the grid is Web Mercator's pixel grid at each zoom (cells of ``CELL_PX``
 pixels), so a cell at zoom z is exactly four cells at z + 1 and zooming in breaks aggregates
-apart down to single incidents. The finest level is computed from the rows once (one sort);
-every coarser level groups the level below it, so a pyramid of 14 levels costs little more
-than one. No Python loop over rows anywhere.
+apart down to single incidents. The rows are sorted once along a Z-order curve of their
+finest cells, so every coarser zoom's cells are runs of that order (``ZoomGrid``): a pyramid
+of 14 levels costs little more than one. No Python loop over rows anywhere.
 """
 
 from __future__ import annotations
@@ -81,15 +81,20 @@ def mercator_px(lon: np.ndarray, lat: np.ndarray, zoom: float) -> tuple[np.ndarr
     return x, y
 
 
-def category_codes(categories: pd.Series | np.ndarray) -> np.ndarray:
-    """Each row's category as its position in ``CATEGORY_KEYS`` (-1 when unknown), by pyarrow
+def vocab_codes(values: pd.Series | np.ndarray, keys: list[str]) -> np.ndarray:
+    """Each value's position in ``keys`` (-1 when it is none of them, or missing), by pyarrow
     (a million Arrow strings made into Python objects first would take a second)."""
-    values = categories.array if isinstance(categories, pd.Series) else categories
+    values = values.array if isinstance(values, pd.Series) else values
     arr = pa.array(values, type=pa.large_string()) if not isinstance(values, pa.Array) else values
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
-    found = pc.index_in(arr, value_set=pa.array(CATEGORY_KEYS, type=arr.type))
+    found = pc.index_in(arr, value_set=pa.array(keys, type=arr.type))
     return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def category_codes(categories: pd.Series | np.ndarray) -> np.ndarray:
+    """Each row's category as its position in ``CATEGORY_KEYS`` (-1 when unknown)."""
+    return vocab_codes(categories, CATEGORY_KEYS)
 
 
 def _group_rows(
@@ -160,18 +165,17 @@ def screen_aggregates(
 
 def merge_overlapping(
     agg: Aggregates, x: np.ndarray, y: np.ndarray, radius: np.ndarray, overlap: float = 0.85
-) -> tuple[Aggregates, np.ndarray]:
+) -> Aggregates:
     """Aggregates whose circles (centres ``x``/``y`` and ``radius`` on the page, in one unit)
     would cover each other, merged into the larger one: a grid cuts a town's incidents in two
     when the town sits on a cell's edge, and two circles drawn over each other hide both
     numbers. Largest first, each joins the nearest larger circle it overlaps by more than
     ``1 - overlap`` of their radii, else stays. A loop over circles (a page holds at most a
-    few thousand), never over incidents. Returns the merged aggregates and, for each input
-    aggregate, the index of the one it became part of."""
+    few thousand), never over incidents."""
     n = len(agg)
     owner = np.arange(n)
     if n < 2:
-        return agg, owner
+        return agg
     order = np.argsort(-agg.count, kind="stable")
     kept = np.empty(n, dtype=np.int64)
     kx, ky, kr = np.empty(n), np.empty(n), np.empty(n)
@@ -186,7 +190,7 @@ def merge_overlapping(
         kept[k], kx[k], ky[k], kr[k] = i, x[i], y[i], radius[i]
         k += 1
     if k == n:
-        return agg, owner
+        return agg
     groups, label = np.unique(owner, return_inverse=True)
     count = np.bincount(label, weights=agg.count).astype(np.int64)
     by_category = np.zeros((len(groups), agg.by_category.shape[1]), dtype=np.int64)
@@ -200,7 +204,7 @@ def merge_overlapping(
     np.minimum.at(bounds[:, 1], label, agg.bounds[:, 1])
     np.maximum.at(bounds[:, 2], label, agg.bounds[:, 2])
     np.maximum.at(bounds[:, 3], label, agg.bounds[:, 3])
-    merged = Aggregates(
+    return Aggregates(
         cx=agg.cx[groups],
         cy=agg.cy[groups],
         count=count,
@@ -210,7 +214,6 @@ def merge_overlapping(
         by_category=by_category,
         first=first,
     )
-    return merged, label
 
 
 def zoom_cells(lon: np.ndarray, lat: np.ndarray, zoom: int) -> tuple[np.ndarray, np.ndarray]:

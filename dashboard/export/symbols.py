@@ -155,7 +155,7 @@ def draw_aggregates(ax, incidents, scale: float, *, lang: str = DEFAULT_LANGUAGE
     # circle into it), then size them by the merged counts
     top = AGGREGATE_MAX_SYMBOLS * size_pt
     centres = ax.transData.transform(np.column_stack([agg.lon, agg.lat]))
-    agg, _ = merge_overlapping(
+    agg = merge_overlapping(
         agg, centres[:, 0], centres[:, 1], _diameters(agg.count, top, size_pt) * px_per_pt / 2
     )
     boxes: list[Bbox] = []

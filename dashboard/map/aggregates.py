@@ -19,8 +19,8 @@ from dashboard.map.scripts import json_for_script
 from dashboard.placenames import place_label
 from dashboard.vague.areas import AREA_KINDS
 
-# An aggregate is "around" the nearest gazetteer place within this many of its cells' widths
-# of its mean position; otherwise it is named by no place.
+# An aggregate is "around" the nearest gazetteer town, county or site within this many km of
+# its mean position; otherwise it is named by no place.
 _AROUND_KM = 30.0
 
 
@@ -63,7 +63,7 @@ def encode_levels(
     """The JSON object ``points.js`` draws: ``levels`` (zoom, count ``n``, centres ``xy``,
     counts ``c``, extents ``b``, categories ``k``, the single incident ``f`` or -1, grid cells
     ``g`` (as ``aggregate.members`` takes them), place
-    ``p`` or -1), ``names`` (the places), ``max`` (the largest count) and ``singles`` (the
+    ``p`` or -1), ``names`` (the places) and ``singles`` (the
     incidents that stand alone at some level, as ``encode_incidents`` gives them, their text
     from ``records`` by index label when ``incidents`` leaves it out). Also the levels
     themselves."""
@@ -76,12 +76,11 @@ def encode_levels(
     lon = np.concatenate([lv.aggregates.lon for lv in levels]) if levels else np.zeros(0)
     lat = np.concatenate([lv.aggregates.lat for lv in levels]) if levels else np.zeros(0)
     place_of, names = nearest_place(lon, lat, places, lang=lang)
-    parts, at, largest = [], 0, 1
+    parts, at = [], 0
     for lv in levels:
         agg = lv.aggregates
         k = len(agg)
         single = np.where(agg.count == 1, np.searchsorted(singles, agg.first), -1)
-        largest = max(largest, int(agg.count.max()) if k else 1)
         parts.append(
             "{"
             + f'"z":{lv.zoom},"n":{k},'
@@ -102,7 +101,7 @@ def encode_levels(
     body = (
         '{"levels":['
         + ",".join(parts)
-        + f'],"names":{json_for_script(names)},"max":{largest},'
+        + f'],"names":{json_for_script(names)},'
         + f'"total":{len(incidents)},"singles":{encode_incidents(rows)}'
         + "}"
     )

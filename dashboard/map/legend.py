@@ -12,7 +12,14 @@ from jinja2 import Template
 from dashboard.htmlsafe import esc
 from dashboard.i18n import DEFAULT_LANGUAGE, N_, translator
 from dashboard.map.symbols import marker_svg
-from dashboard.vocab import CATEGORIES, ROUTE_STATUSES, UNCERTAINTY_EDGE, UNCERTAINTY_FILL
+from dashboard.vocab import (
+    AGGREGATE_FILL,
+    AGGREGATE_TEXT,
+    CATEGORIES,
+    ROUTE_STATUSES,
+    UNCERTAINTY_EDGE,
+    UNCERTAINTY_FILL,
+)
 
 
 class Legend(MacroElement):
@@ -99,7 +106,8 @@ def legend_html(*, lang: str = DEFAULT_LANGUAGE) -> str:
         f"{esc(t.gettext('Dashed circle: approximate place'))}</div>"
     )
     parts.append(
-        "<div class='lg-row' data-legend='cat:_aggregate'><span class='lg-cluster' aria-hidden='true'>12</span>"
+        "<div class='lg-row' data-legend='cat:_aggregate'><span class='lg-cluster' aria-hidden='true' "
+        f"style='background:{AGGREGATE_FILL};color:{AGGREGATE_TEXT}'>12</span>"
         f"{esc(t.gettext(AGGREGATE_LEGEND))}</div>"
     )
     parts.append(

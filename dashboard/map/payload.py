@@ -17,10 +17,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dashboard.aggregate import category_codes, vocab_codes
 from dashboard.data.incidents import effective_end
 from dashboard.htmlsafe import SCRIPT_ESCAPES
 from dashboard.map.scripts import json_for_script
-from dashboard.vocab import CATEGORIES, CONFIDENCE
+from dashboard.vocab import CONFIDENCE
 
 # What a large selection sends to the browser always includes coordinates, kind, date window,
 # id and outlet (about 45 bytes an incident: 4.5 MB at 100,000). The location, the source's date
@@ -38,7 +39,6 @@ OPTIONAL_TEXT = [
     ("q", "source_quote"),
 ]
 CONFIDENCE_KEYS = list(CONFIDENCE)
-CATEGORY_KEYS = list(CATEGORIES)
 
 
 def packed(values: np.ndarray, dtype: str) -> str:
@@ -93,11 +93,6 @@ def _text_column(values: pd.Series, room: float) -> tuple[str | None, int]:
     return '{"u":' + _json_strings(distinct) + ',"i":"' + packed(codes, "<u4") + '"}', size
 
 
-def _vocab_index(values: pd.Series, keys: list[str]) -> np.ndarray:
-    found = pc.index_in(_arrow_strings(values), value_set=pa.array(keys))
-    return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-
-
 def _days(dates: pd.Series) -> np.ndarray:
     """Days since 1970-01-01, -1 where there is no date."""
     values = np.asarray(dates.to_numpy(), dtype="datetime64[ns]").astype("datetime64[D]")
@@ -113,8 +108,8 @@ def encode_incidents(incidents: gpd.GeoDataFrame) -> str:
     xy = np.empty(2 * n, dtype=np.int64)
     xy[0::2] = np.round(incidents["longitude"].to_numpy(dtype=float) * 1e4)
     xy[1::2] = np.round(incidents["latitude"].to_numpy(dtype=float) * 1e4)
-    cat = _vocab_index(incidents["category"], CATEGORY_KEYS)
-    conf = _vocab_index(incidents["confidence"], CONFIDENCE_KEYS)
+    cat = category_codes(incidents["category"])
+    conf = vocab_codes(incidents["confidence"], CONFIDENCE_KEYS)
     level = incidents["geo_precision"].to_numpy(dtype=np.int64) - 1
     code = (cat * 4 + level) * 3 + conf
     start, end = _days(incidents["date_start"]), _days(effective_end(incidents))

@@ -16,8 +16,10 @@ from dashboard.map.payload import CONFIDENCE_KEYS
 from dashboard.map.scripts import ScriptText, json_for_script, static_text
 from dashboard.summary import confidence_name
 from dashboard.vocab import (
+    AGGREGATE_FILL,
     AGGREGATE_MAX_RADIUS,
     AGGREGATE_MIN_RADIUS,
+    AGGREGATE_TEXT,
     CATEGORIES,
     CONFIDENCE,
     HOLLOW_FILL,
@@ -34,7 +36,7 @@ from dashboard.vocab import (
 LARGE_THRESHOLD = AGGREGATE_ABOVE
 
 
-def point_words(count: int, *, lang: str = DEFAULT_LANGUAGE) -> dict:
+def point_words(*, lang: str = DEFAULT_LANGUAGE) -> dict:
     """Every word ``points.js`` shows, in the reader's language (the script has none of its
     own). ``dateLocale`` is null in English, whose dates the script writes as the app always
     has ("05 Jan 2020"); otherwise the browser's Intl writes them in that locale's long form,
@@ -81,7 +83,12 @@ def point_styles(*, lang: str = DEFAULT_LANGUAGE) -> dict:
         ],
         "precision": [t.gettext(PRECISIONS[k].label) for k in sorted(PRECISIONS)],
         "hollowFill": HOLLOW_FILL,
-        "aggregate": {"minRadius": AGGREGATE_MIN_RADIUS, "maxRadius": AGGREGATE_MAX_RADIUS},
+        "aggregate": {
+            "minRadius": AGGREGATE_MIN_RADIUS,
+            "maxRadius": AGGREGATE_MAX_RADIUS,
+            "fill": AGGREGATE_FILL,
+            "text": AGGREGATE_TEXT,
+        },
         "outline": MARKER_OUTLINE,
     }
 
@@ -128,7 +135,7 @@ class IncidentPoints(MacroElement):
                 static_text("points.js")
                 .replace("__MAP__", map_name)
                 .replace("__STYLES__", json_for_script(point_styles(lang=self.lang)))
-                .replace("__WORDS__", json_for_script(point_words(self.count, lang=self.lang)))
+                .replace("__WORDS__", json_for_script(point_words(lang=self.lang)))
                 .replace("__POPUPS__", "true" if self.popups else "false")
                 .replace("__DATA__", self.payload)
             )

@@ -114,7 +114,7 @@ def test_large_selections_carry_their_words(data):
     many = pd.concat([incidents] * (LARGE_THRESHOLD // len(incidents) + 1), ignore_index=True)
     many["incident_id"] = [f"X-{k}" for k in range(len(many))]
     text = IncidentPoints(many, places, lang="ko").script_text("map_x")
-    words = point_words(len(many), lang="ko")
+    words = point_words(lang="ko")
     assert words["when"] == "일시" and words["dateLocale"] == "ko-KR"
     assert (
         words["clusterAround"] == "{place} 일대의 사건 {n}건" and words["numberLocale"] == "ko-KR"
@@ -125,7 +125,7 @@ def test_large_selections_carry_their_words(data):
     assert styles["categories"][0]["label"] == "유인 / 함정"
     assert styles["confidence"][2][0] == "unconfirmed"  # the key the script tests stays English
     assert styles["confidence"][2][2] == "확인되지 않음"
-    en = point_words(len(many))
+    en = point_words()
     assert en["dateLocale"] is None
     assert en["clusterAround"] == "{n} incidents around {place}"
     assert "__WORDS__" not in text and "__COUNT__" not in text

@@ -188,7 +188,8 @@
         var side = Math.round(2 * r), font = Math.max(10, Math.min(15, Math.round(r * 0.62)));
         return "<div class='cluster-ring' style='width:" + side + "px;height:" + side +
             "px;background:conic-gradient(" + stops.join(",") + ")'><span class='cluster-count' " +
-            "style='font-size:" + font + "px'>" + esc(SHORT.format(total)) + "</span></div>";
+            "style='font-size:" + font + "px;background:" + S.aggregate.fill + ";color:" +
+            S.aggregate.text + "'>" + esc(SHORT.format(total)) + "</span></div>";
     }
     function clusterBounds(lv, j) {
         var b = lv.b;
@@ -357,7 +358,6 @@
                 group.addLayer(clusterMarker(m, lv, j));
                 made++;
             }
-            this.clustersDrawn = made;
             document.body.dataset.aggregatesDrawn = made;
             document.body.dataset.aggregateLevel = lv.z;
         },
