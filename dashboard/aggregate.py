@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dashboard.vocab import CATEGORIES
+from dashboard.vocab import CATEGORIES, ZCODE_COLUMN
 
 CATEGORY_KEYS = list(CATEGORIES)
 # Up to this many incidents a map draws each one (fanned out where several share a place);
@@ -222,6 +222,40 @@ def zoom_cells(lon: np.ndarray, lat: np.ndarray, zoom: int) -> tuple[np.ndarray,
     return (np.floor(x / CELL_PX).astype(np.int64), np.floor(y / CELL_PX).astype(np.int64))
 
 
+def z_codes(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Each point's finest cell (``MAX_ZOOM``) as its position along a Z-order curve: the bits
+    of the cell's x and y interleaved, so the cell at zoom z is the code shifted right by
+    2 × (MAX_ZOOM - z) bits."""
+    cx, cy = zoom_cells(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float), MAX_ZOOM)
+    return _spread(cx) | (_spread(cy) << np.uint64(1))
+
+
+def _known_codes(incidents: pd.DataFrame, lon: np.ndarray, lat: np.ndarray) -> np.ndarray | None:
+    """The codes ``filters.prepare`` worked out once per load, unless a sample of rows shows
+    they no longer match the coordinates (rows moved after they were prepared)."""
+    if ZCODE_COLUMN not in incidents:
+        return None
+    code = incidents[ZCODE_COLUMN].to_numpy(dtype=np.uint64)
+    sample = np.linspace(0, len(code) - 1, min(len(code), 64)).astype(np.int64)
+    if not np.array_equal(code[sample], z_codes(lon[sample], lat[sample])):
+        return None
+    return code
+
+
+def _compact(v: np.ndarray) -> np.ndarray:
+    """The even bits of ``v`` gathered into an integer: ``_spread`` undone."""
+    v = v.astype(np.uint64) & np.uint64(0x5555555555555555)
+    for shift, mask in (
+        (1, 0x3333333333333333),
+        (2, 0x0F0F0F0F0F0F0F0F),
+        (4, 0x00FF00FF00FF00FF),
+        (8, 0x0000FFFF0000FFFF),
+        (16, 0x00000000FFFFFFFF),
+    ):
+        v = (v | (v >> np.uint64(shift))) & np.uint64(mask)
+    return v.astype(np.int64)
+
+
 def _spread(v: np.ndarray) -> np.ndarray:
     """The bits of ``v`` (up to 32) spread to the even bit positions of a uint64."""
     v = v.astype(np.uint64) & np.uint64(0xFFFFFFFF)
@@ -244,14 +278,14 @@ class ZoomGrid:
     def __init__(self, incidents: pd.DataFrame):
         lon = incidents["longitude"].to_numpy(dtype=float)
         lat = incidents["latitude"].to_numpy(dtype=float)
-        cx, cy = zoom_cells(lon, lat, MAX_ZOOM)
-        code = _spread(cx) | (_spread(cy) << np.uint64(1))
+        code = _known_codes(incidents, lon, lat)
+        if code is None:
+            code = z_codes(lon, lat)
         order = np.argsort(code, kind="stable")
         self.n = len(order)
         self.order = order
         self.code = code[order]
         self.lon, self.lat = lon[order], lat[order]
-        self.cx, self.cy = cx[order], cy[order]
         cat = category_codes(incidents["category"])[order]
         onehot = np.zeros((self.n + 1, len(CATEGORY_KEYS)), dtype=np.int32)
         known = np.flatnonzero(cat >= 0)
@@ -275,10 +309,10 @@ class ZoomGrid:
         starts = np.flatnonzero(np.r_[True, prefix[1:] != prefix[:-1]])
         ends = np.r_[starts[1:], n]
         count = (ends - starts).astype(np.int64)
-        down = MAX_ZOOM - zoom
+        cell = prefix[starts]  # the cell at this zoom, still interleaved
         return Aggregates(
-            cx=self.cx[starts] >> down,
-            cy=self.cy[starts] >> down,
+            cx=_compact(cell),
+            cy=_compact(cell >> np.uint64(1)),
             count=count,
             lon=(self._cum_lon[ends] - self._cum_lon[starts]) / count,
             lat=(self._cum_lat[ends] - self._cum_lat[starts]) / count,

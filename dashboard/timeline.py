@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 
 from dashboard.data.incidents import effective_end
-from dashboard.filters import monthly_counts
+from dashboard.filters import monthly_counts, rows_in
 from dashboard.i18n import DEFAULT_LANGUAGE, N_, translator
 from dashboard.vocab import CATEGORIES
 
@@ -92,7 +92,7 @@ def timeline_chart(
         ) + base.mark_point(filled=True, size=60).encode(x="date_start:T")
         height = 28 * detail["label"].nunique() + 40
     else:
-        months = monthly_counts(inc, pd.Series(inc.index.isin(shown.index), index=inc.index))
+        months = monthly_counts(inc, rows_in(inc, shown))
         months["label"] = months["label"].map(lambda label: t.gettext(label))
         months["status"] = months["shown"].map(
             {True: t.gettext("shown"), False: t.gettext("filtered out")}

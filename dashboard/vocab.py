@@ -199,6 +199,24 @@ INCIDENT_EXTRA_COLUMNS: list[str] = ["place_id", "date_note", "internal_notes"]
 # record panel, the sheet or a data export, never drawn. A map or snapshot of many incidents
 # leaves it out before selecting rows (at a million incidents, copying it was most of the
 # time) and takes it only for the few records it shows.
+# What ``filters.prepare`` works out once per load for every row, so no rerun repeats it: the
+# key of the area a vague incident is drawn as (``vague.areas``), and the row's finest cell of
+# the map's zoom grid (``aggregate``).
+AREA_KEY_COLUMN = "area_key"
+ZCODE_COLUMN = "zcode"
+# Columns the loader and ``filters.prepare`` add for filtering and drawing: never written out.
+DERIVED_COLUMNS: frozenset[str] = frozenset(
+    {
+        "search_text",
+        "actor_groups",
+        "line",
+        "geometry",
+        "date_end_open",
+        "drawn_as",
+        AREA_KEY_COLUMN,
+        ZCODE_COLUMN,
+    }
+)
 LONG_TEXT_COLUMNS: tuple[str, ...] = (
     "summary",
     "source_quote",

@@ -18,7 +18,7 @@ from dashboard.data.basemap import country_shape, distance_outside_km
 from dashboard.data.cells import parse_date, parse_float, parse_int, parse_url
 from dashboard.data.checks import Checks
 from dashboard.data.loadcache import IncidentCache
-from dashboard.data.tables import read_table, stripped
+from dashboard.data.tables import one_chunk, read_table, stripped
 from dashboard.problems import Problem, errors
 from dashboard.vocab import (
     CATEGORIES,
@@ -105,12 +105,18 @@ def check_incidents(
     if table is None:
         return None, problems
     if cache is None:
-        return check_incident_table(table, shown, problems, places, route_ids, keep_valid)
+        incidents, problems = check_incident_table(
+            table, shown, problems, places, route_ids, keep_valid
+        )
+        del table
+        return (None if incidents is None else one_chunk(incidents)), problems
     # The lenient answer holds the strict one too (see _as_asked); cache it.
     incidents, problems = check_incident_table(
         table, shown, problems, places, route_ids, keep_valid=True
     )
     del table
+    if incidents is not None:
+        incidents = one_chunk(incidents)
     cache.save(incidents, problems, shown)
     return _as_asked(incidents, problems, keep_valid)
 

@@ -270,6 +270,7 @@ def _from_table(table, meta: dict):
     import geopandas as gpd
 
     frame = table.to_pandas()
+    del table  # the caller's table was a temporary: its pieces go as one_chunk replaces them
     for column, dtype in meta["dtypes"].items():
         if str(frame[column].dtype) != dtype:
             frame[column] = frame[column].astype(dtype)
@@ -277,7 +278,7 @@ def _from_table(table, meta: dict):
     incidents = gpd.GeoDataFrame(frame, geometry=points, crs=meta["crs"])
     if list(incidents.columns) != meta["columns"]:
         incidents = incidents[meta["columns"]]
-    return incidents
+    return tables.one_chunk(incidents)
 
 
 def _tidy(folder: Path, keep: Path) -> None:

@@ -543,3 +543,23 @@ def stripped(values: pd.Series) -> pd.Series:
     out = values.copy()
     out.iloc[change] = [v.strip() for v in values.iloc[change].tolist()]
     return out
+
+
+def one_chunk(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with each Arrow-backed column in one piece, replaced column by column (so the
+    old pieces are freed as it goes, when nothing else holds them).
+
+    Every filter takes rows, and pyarrow's take on a text column in pieces (Parquet's row
+    groups, CSV blocks, a concatenation) is 20-40 times slower than on one: 0.48 s against
+    0.03 s for a million summaries, 1.65 s against 0.04 s for their search text.
+    """
+    for name in frame.columns:
+        array = frame[name].array
+        if not isinstance(array, pd.arrays.ArrowExtensionArray):
+            continue
+        chunked = array.__arrow_array__()
+        if chunked.num_chunks > 1:
+            frame[name] = pd.Series(
+                pd.array(chunked.combine_chunks(), dtype=frame[name].dtype), index=frame.index
+            )
+    return frame

@@ -33,6 +33,7 @@ from dashboard.export.symbols import draw_incidents, draw_uncertainty
 from dashboard.placenames import place_label
 from dashboard.vague import snapshot as vague_snapshot
 from dashboard.vague.areas import AREA, AREA_KINDS, POINT, area_groups, drawn_as
+from dashboard.vague.labels import distinct_spots
 from dashboard.vocab import INK_MUTED, INK_SECONDARY, MOTION_FORMATS, TEXT
 
 # Inches across a frame: type is set in points, so a narrower page makes the small GIF's
@@ -183,8 +184,7 @@ class ClipCanvas:
         symbols the clip shows, so the label stays put from step to step."""
         if group.key not in self.anchors:
             points = self.plan.incidents[self.how == POINT]
-            step = max(1, len(points) // 100)  # a thinned sample: the search is points × spots
-            avoid = list(zip(points["longitude"], points["latitude"], strict=True))[::step]
+            avoid = distinct_spots(points["longitude"], points["latitude"])
             self.anchors[group.key] = vague_snapshot.area_label_anchor(group, self.extent, avoid)
         return self.anchors[group.key]
 

@@ -20,6 +20,7 @@ from dashboard.i18n import DEFAULT_LANGUAGE, translator
 from dashboard.placenames import place_label
 from dashboard.vague import snapshot as vague_snapshot
 from dashboard.vague.areas import AREA, AREA_KINDS, POINT, area_groups, drawn_as
+from dashboard.vague.labels import distinct_spots
 from dashboard.vocab import (
     BORDER,
     INK_MUTED,
@@ -183,7 +184,7 @@ def draw_map(
     end_labels = vague_snapshot.draw_vague_legs(ax, vague_legs, places, scale, lang=lang)
     symbols = draw_incidents(ax, points, scale, lang=lang)
     # Labels: the areas' counts first, then places with incidents or legs, then unstated ends.
-    avoid = points[["longitude", "latitude"]].to_numpy(dtype=float)
+    avoid = distinct_spots(points["longitude"], points["latitude"])
     area_style = {"fontsize": 7.5 * scale, "color": TEXT, "fontstyle": "italic"}
     place_style = {"fontsize": 8 * scale, "color": INK_SECONDARY}
     end_style = {"fontsize": 7 * scale, "color": INK_MUTED, "fontstyle": "italic"}

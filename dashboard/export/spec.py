@@ -9,14 +9,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.i18n import DEFAULT_LANGUAGE, N_, translator
-from dashboard.vocab import EXPORT_ASPECTS, EXPORT_FORMATS, INTERNAL_COLUMNS
+from dashboard.vocab import DERIVED_COLUMNS, EXPORT_ASPECTS, EXPORT_FORMATS, INTERNAL_COLUMNS
 
 FORMATS = EXPORT_FORMATS
 ASPECTS = EXPORT_ASPECTS
-# Columns the loader adds for filtering and drawing: never written out.
-DERIVED_COLUMNS = frozenset(
-    {"search_text", "actor_groups", "line", "geometry", "date_end_open", "drawn_as"}
-)
 BASEMAP_CREDIT = N_("Basemap: Natural Earth (public domain)")
 #: How the exports write a day, as a CLDR pattern per language ("01 Dec 2026", "2026년 12월 1일").
 DAY_PATTERN = N_("dd MMM y")

@@ -90,7 +90,7 @@ def map_layers(
             incident_markers(incidents, presentation=presentation, popups=popups, lang=lang)
         )
     state = folium.FeatureGroup(name="View", show=True, control=False)
-    if selected is not None and selected in set(incidents["incident_id"]):
+    if selected is not None and (incidents["incident_id"] == selected).any():
         row = incidents.loc[incidents["incident_id"] == selected].iloc[0]
         folium.CircleMarker(
             [row["latitude"], row["longitude"]],

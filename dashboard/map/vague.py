@@ -25,14 +25,14 @@ from dashboard.map.routes import leg_locations
 from dashboard.map.scripts import LayerScript, area_item, line_item, marker_item, static_text
 from dashboard.placenames import place_label_by_id
 from dashboard.vague.areas import AREA_KINDS, AreaGroup, areas_of
-from dashboard.vague.labels import label_point, leg_end_label
+from dashboard.vague.labels import distinct_spots, label_point, leg_end_label
 from dashboard.vocab import (
     AREA_EDGE,
     AREA_FILL,
     BORDER_HIGHLIGHT,
     HIGHLIGHT,
-    LONG_TEXT_COLUMNS,
     ROUTE_STATUSES,
+    ZCODE_COLUMN,
 )
 
 POPUP_RECORDS = 25  # full records in an area's popup; beyond that it says how many more
@@ -50,6 +50,20 @@ class _ZoomClass(MacroElement):
     def render(self, **kwargs) -> None:
         self.js = static_text("vague.js").replace("{{map}}", self._parent.get_name())
         super().render(**kwargs)
+
+
+# What the map reads of each incident when there are many (aggregates and lone symbols): their
+# text comes by position from the whole rows, for the few thousand it shows at most.
+MANY_POINT_COLUMNS = (
+    "incident_id",
+    "category",
+    "geo_precision",
+    "confidence",
+    "latitude",
+    "longitude",
+    "place_id",
+    ZCODE_COLUMN,
+)
 
 
 def split(
@@ -72,11 +86,9 @@ def split(
         if "unknown_end" in routes
         else pd.Series(False, index=routes.index)
     )
-    xy = np.column_stack(
-        [
-            incidents["longitude"].to_numpy(dtype=float)[~is_area],
-            incidents["latitude"].to_numpy(dtype=float)[~is_area],
-        ]
+    xy = distinct_spots(
+        incidents["longitude"].to_numpy(dtype=float)[~is_area],
+        incidents["latitude"].to_numpy(dtype=float)[~is_area],
     )
     shown = [g.rows[:POPUP_RECORDS] for g in groups]  # a popup's records, in the frame's order
     records = incidents.take(np.concatenate(shown)) if shown else incidents.iloc[:0]
@@ -91,7 +103,7 @@ def split(
     if int((~is_area).sum()) > AGGREGATE_ABOVE:
         # many: aggregates and lone symbols, whose text (a few thousand records at most) the
         # points layer takes from ``rest["records_of_points"]``; the long text is not copied
-        light = [c for c in incidents.columns if c not in LONG_TEXT_COLUMNS]
+        light = [c for c in MANY_POINT_COLUMNS if c in incidents.columns]
         points = incidents.loc[~is_area, light] if is_area.any() else incidents[light]
         rest["records_of_points"] = incidents
     else:

@@ -46,6 +46,25 @@ def label_point(
     return float(cy[best]), float(cx[best])
 
 
+SPOT_DEG = 0.01  # about a kilometre: far finer than a label, coarser than jittered duplicates
+
+
+def distinct_spots(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """The places the symbols of ``lon``/``lat`` occupy, as (lon, lat) rows, one per
+    ``SPOT_DEG`` cell: what labels keep clear of. A million incidents at a few hundred towns
+    are a few thousand spots, so placing 20 labels no longer reads a million points each
+    (0.28 s of every map at a million)."""
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    qx = np.round(lon[ok] / SPOT_DEG).astype(np.int64) + 20_000
+    qy = np.round(lat[ok] / SPOT_DEG).astype(np.int64) + 20_000
+    key = pd.unique(qx * 40_000 + qy)
+    return np.column_stack(
+        [(key // 40_000 - 20_000) * SPOT_DEG, (key % 40_000 - 20_000) * SPOT_DEG]
+    )
+
+
 def clearance(
     cx: np.ndarray, cy: np.ndarray, pts: np.ndarray, *, cap: float, cells: int = 160
 ) -> np.ndarray:
