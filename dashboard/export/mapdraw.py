@@ -245,6 +245,10 @@ def draw_map(
         spine.set_edgecolor(MAP_FRAME)
 
 
+CORNER_GRID = (48, 27)  # cells across and down the map when an inset's corner is chosen
+INSET_SIZES = (1.0, 0.9, 0.8, 0.7)  # an inset's size tried in a corner, largest first
+
+
 def draw_with_inset(
     ax, incidents, routes, places, extent, scale: float, *, lang: str = DEFAULT_LANGUAGE
 ) -> tuple[float, float, float, float] | None:
@@ -263,21 +267,41 @@ def draw_with_inset(
     h = w * ratio * (by1 - by0) / ((bx1 - bx0) * bkx)
     if h > 0.55:
         w, h = w * 0.55 / h, 0.55
-    xs = incidents["longitude"].to_numpy(float) if len(incidents) else np.array([])
-    ys = incidents["latitude"].to_numpy(float) if len(incidents) else np.array([])
+    points = incidents[drawn_as(incidents, places) == POINT] if len(incidents) else incidents
+    xs = points["longitude"].to_numpy(float) if len(points) else np.array([])
+    ys = points["latitude"].to_numpy(float) if len(points) else np.array([])
     if len(routes):
         coords = shapely.get_coordinates(routes.geometry.values)
         xs, ys = np.concatenate([xs, coords[:, 0]]), np.concatenate([ys, coords[:, 1]])
     fx, fy = (xs - minx) / (maxx - minx), (ys - miny) / (maxy - miny)
+    # What a corner would hide: the symbols there, not the incidents (a corner over one circle
+    # of 25,000 hides less than one over thirty circles of a hundred). A cell of a fine grid
+    # stands for a symbol; incidents break ties. Areas are drawn as areas, not at their points.
+    cells = np.unique(
+        np.floor(np.clip(fx, 0, 0.999) * CORNER_GRID[0]) * CORNER_GRID[1]
+        + np.floor(np.clip(fy, 0, 0.999) * CORNER_GRID[1])
+    )
+    cfx = (cells // CORNER_GRID[1] + 0.5) / CORNER_GRID[0]
+    cfy = (cells % CORNER_GRID[1] + 0.5) / CORNER_GRID[1]
+    inside = (fx >= 0) & (fx <= 1) & (fy >= 0) & (fy <= 1)
     bfx0, bfx1 = (bx0 - minx) / (maxx - minx), (bx1 - minx) / (maxx - minx)
     bfy0, bfy1 = (by0 - miny) / (maxy - miny), (by1 - miny) / (maxy - miny)
     best = None
-    for cx, cy in ((0.985 - w, 0.015), (0.015, 0.015), (0.015, 0.985 - h), (0.985 - w, 0.985 - h)):
-        if not (cx + w < bfx0 or cx > bfx1 or cy + h < bfy0 or cy > bfy1):
+    corners = ((1, 0), (0, 0), (0, 1), (1, 1))  # lower right, lower left, upper left, upper right
+    for right, top in corners:
+        for size in INSET_SIZES:  # a little smaller rather than over the area it enlarges
+            iw, ih = w * size, h * size
+            cx = 0.985 - iw if right else 0.015
+            cy = 0.985 - ih if top else 0.015
+            if cx + iw < bfx0 or cx > bfx1 or cy + ih < bfy0 or cy > bfy1:
+                break
+        else:
             continue  # never cover the area the inset enlarges
-        crowd = int(((fx >= cx) & (fx <= cx + w) & (fy >= cy) & (fy <= cy + h)).sum())
+        hidden = int(((cfx >= cx) & (cfx <= cx + iw) & (cfy >= cy) & (cfy <= cy + ih)).sum())
+        under = inside & (fx >= cx) & (fx <= cx + iw) & (fy >= cy) & (fy <= cy + ih)
+        crowd = (hidden, int(under.sum()))
         if best is None or crowd < best[0]:
-            best = (crowd, (cx, cy, w, h))
+            best = (crowd, (cx, cy, iw, ih))
     if best is None:
         draw_map(ax, incidents, routes, places, extent, scale, lang=lang)
         return None
