@@ -27,7 +27,14 @@ from dashboard.gazetteer.romanise import romanisation_key
 from dashboard.i18n import DEFAULT_LANGUAGE, translator
 from dashboard.placenames import country_label
 from dashboard.vague.areas import area_key_column
-from dashboard.vocab import ACTOR_GROUPS, AREA_KEY_COLUMN, CATEGORIES, OTHER_ACTOR, ZCODE_COLUMN
+from dashboard.vocab import (
+    ACTOR_GROUPS,
+    AREA_KEY_COLUMN,
+    CATEGORIES,
+    OTHER_ACTOR,
+    PLACE_SEARCH_COLUMN,
+    ZCODE_COLUMN,
+)
 
 
 @dataclass(frozen=True)
@@ -115,10 +122,23 @@ def prepare(
     out["actor_groups"] = out["actors"].map(groups)
     if search:
         out["search_text"] = search_text(out, places)
+        out[PLACE_SEARCH_COLUMN] = place_search(out, places)
     if {"geo_precision", "longitude", "latitude"} <= set(out.columns):  # a drawable table
         out[AREA_KEY_COLUMN] = area_key_column(out, places)
         out[ZCODE_COLUMN] = z_codes(out["longitude"], out["latitude"])
     return one_chunk(out)  # a no-op for columns already in one piece
+
+
+def place_search(incidents: pd.DataFrame, places: gpd.GeoDataFrame) -> pd.Categorical:
+    """Each incident's own place as the search box matches it (its names in every spelling
+    the gazetteer has, and their spelling-blind keys), as a categorical: a search matches the
+    few hundred places once, and each row by its code."""
+    names = {pid: f" {_place_search_text(n)} " for pid, n in place_names(places).items()}
+    if "place_id" not in incidents:
+        return pd.Categorical([""] * len(incidents))
+    codes, pids = pd.factorize(incidents["place_id"])
+    texts = np.array([names.get(str(pid), "") for pid in pids] + [""], dtype=object)
+    return pd.Categorical(texts[codes])
 
 
 SEARCH_CHUNK = 100_000  # rows folded at a time: the text's copies while it is made stay small
@@ -142,7 +162,9 @@ def _search_text(incidents: pd.DataFrame, places: gpd.GeoDataFrame) -> pd.Series
     names = {pid: _place_search_text(n) for pid, n in place_names(places).items()}
     fields = ["incident_id", "summary", "location", "date_text", "actors", "admin1", "source_title"]
     text = _joined([incidents[name] for name in fields])
-    place_text = incidents["place_id"].map(names).fillna("")  # place names come normalised
+    # Its own place's names are matched once per place (``place_search``), not in every row:
+    # a third of a million rows' search text. Here only the places its text names.
+    place_text = pd.Series("", index=incidents.index, dtype=object)
     # Places the text names, in any spelling the gazetteer has, get their keys too, so a
     # summary's "Hamhung" is found by "Hamheung".
     folded = normalised_text(text)
@@ -287,18 +309,29 @@ def incident_mask(incidents: gpd.GeoDataFrame, f: Filters) -> pd.Series:
         key = romanisation_key(word)
         if key != word or word.isascii():  # or start a place name in another romanisation
             starts.append(" ~" + re.escape(key))
-        mask &= _matches(incidents["search_text"], "(?:" + "|".join(starts) + ")")
+        pattern = "(?:" + "|".join(starts) + ")"
+        found = _matches(incidents["search_text"], pattern)
+        if PLACE_SEARCH_COLUMN in incidents:
+            found |= _category_matches(incidents[PLACE_SEARCH_COLUMN], pattern)
+        mask &= found
     return pd.Series(mask, index=incidents.index)
 
 
 def filter_incidents(incidents: gpd.GeoDataFrame, f: Filters) -> gpd.GeoDataFrame:
     """The incidents the filters keep, without the search text (only filtering reads it, and
     at a million incidents it was the largest column to copy)."""
-    keep = [c for c in incidents.columns if c != "search_text"]
+    keep = [c for c in incidents.columns if c not in ("search_text", PLACE_SEARCH_COLUMN)]
     mask = incident_mask(incidents, f).to_numpy()
     if mask.all():  # nothing filtered out: the columns, not a copy of every row
         return incidents[keep]
     return incidents.loc[mask, keep]
+
+
+def _category_matches(values: pd.Series, pattern: str) -> np.ndarray:
+    """Which cells of a categorical text column match ``pattern``: each category once."""
+    categories = pd.Series(values.cat.categories, dtype=object).astype(str)
+    hit = np.r_[_matches(categories, pattern), False]  # the last: a missing value (code -1)
+    return hit[values.cat.codes.to_numpy()]
 
 
 def _matches(text: pd.Series, pattern: str) -> np.ndarray:

@@ -204,6 +204,7 @@ INCIDENT_EXTRA_COLUMNS: list[str] = ["place_id", "date_note", "internal_notes"]
 # the map's zoom grid (``aggregate``).
 AREA_KEY_COLUMN = "area_key"
 ZCODE_COLUMN = "zcode"
+PLACE_SEARCH_COLUMN = "place_search"  # an incident's own place as the search box matches it
 # Columns the loader and ``filters.prepare`` add for filtering and drawing: never written out.
 DERIVED_COLUMNS: frozenset[str] = frozenset(
     {
@@ -215,6 +216,7 @@ DERIVED_COLUMNS: frozenset[str] = frozenset(
         "drawn_as",
         AREA_KEY_COLUMN,
         ZCODE_COLUMN,
+        PLACE_SEARCH_COLUMN,
     }
 )
 LONG_TEXT_COLUMNS: tuple[str, ...] = (
@@ -226,6 +228,7 @@ LONG_TEXT_COLUMNS: tuple[str, ...] = (
     "date_text",
     "internal_notes",
     "search_text",
+    PLACE_SEARCH_COLUMN,
     "actor_groups",
     "actors",
     "location",
