@@ -114,19 +114,23 @@ class IncidentPoints(MacroElement):
 
     def __init__(
         self,
-        incidents: gpd.GeoDataFrame,
-        places: gpd.GeoDataFrame,
+        incidents: gpd.GeoDataFrame | None,
+        places: gpd.GeoDataFrame | None,
         popups: bool = True,
         *,
         lang: str = DEFAULT_LANGUAGE,
         records: pd.DataFrame | None = None,
+        encoded: tuple[str, list] | None = None,
     ):
+        """The incidents' zoom levels are encoded here, unless ``encoded`` is what
+        ``encode_levels`` gave for them before (``layers.map_data``; no incidents needed)."""
         super().__init__()
         self._name = "IncidentPoints"
         self.popups = popups
         self.lang = lang
-        self.count = len(incidents)
-        self.payload, self.levels = encode_levels(incidents, places, lang=lang, records=records)
+        if encoded is None:
+            encoded = encode_levels(incidents, places, lang=lang, records=records)
+        self.payload, self.levels = encoded
         self._script_cache: tuple[str, str] | None = None
 
     def script_text(self, map_name: str) -> str:

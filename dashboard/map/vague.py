@@ -103,6 +103,7 @@ def split(
         "records": {g.key: records[starts[k] : starts[k + 1]] for k, g in enumerate(groups)},
         "legs": routes[vague_legs],
         "avoid": xy,
+        "is_area": is_area,
     }
     if int((~is_area).sum()) > AGGREGATE_ABOVE:
         # many: aggregates and lone symbols, whose text (a few thousand records at most) the

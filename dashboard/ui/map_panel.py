@@ -18,10 +18,11 @@ from streamlit_folium import st_folium
 from dashboard.i18n import translator
 from dashboard.map.base import base_map
 from dashboard.map.click import CLICK_FIELD, clicked_aggregate, clicked_incident_id
-from dashboard.map.layers import map_layers
+from dashboard.map.layers import MapData, map_data, map_layers
 from dashboard.map.legend import legend_html
 from dashboard.map.scripts import json_for_script
 from dashboard.map.view import result_bounds
+from dashboard.ui.auth import can_edit
 from dashboard.ui.session import current_language, request_view
 from dashboard.ui.styles import static_text
 from dashboard.vague.areas import incident_area
@@ -70,6 +71,15 @@ def mounted_language(key: str, basemap: str, lang: str) -> str:
     return mounted.setdefault(f"{key}:{basemap}", lang)
 
 
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _map_data(
+    version: str, editor: bool, signature: tuple, lang: str, _incidents, _routes, _places
+) -> MapData:
+    """``map_data`` once per data version, result and language, for every session: a new
+    reader at the same filters, or a click that changes no result, draws from it."""
+    return map_data(_incidents, _routes, _places, lang=lang)
+
+
 def show_map(
     key: str,
     layers_for: dict,
@@ -84,7 +94,16 @@ def show_map(
     basemap = st.session_state["basemap"]
     base_lang = mounted_language(key, basemap, lang)
     base = base_map(basemap_name=basemap, presentation=presentation, lang=base_lang)
-    layers = map_layers(presentation=presentation, lang=lang, **layers_for)
+    data = _map_data(
+        str(st.session_state.get("_data_version", "")),
+        can_edit(),  # an editor's rows carry columns a viewer's do not
+        result_signature(layers_for["incidents"], layers_for["routes"]),
+        lang,
+        layers_for["incidents"],
+        layers_for["routes"],
+        layers_for["places"],
+    )
+    layers = map_layers(presentation=presentation, lang=lang, data=data, **layers_for)
     if lang != base_lang or st.session_state.get("_lang_switched"):
         # (switched back, the frame still shows the other language's words: send them too)
         words = folium.FeatureGroup(name="Words", show=True, control=False)

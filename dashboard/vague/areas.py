@@ -276,7 +276,7 @@ def _factorized(incidents: pd.DataFrame, col: str) -> tuple[np.ndarray, np.ndarr
 def _area_key_array(incidents: pd.DataFrame, places: gpd.GeoDataFrame | None) -> np.ndarray:
     """``_area_keys`` as an object array: each distinct (precision, country, admin1, place)
     is one code of a single integer key, so the look-ups are a 1-D ``np.unique`` away."""
-    known = _prepared_keys(incidents)
+    known = _prepared_keys(incidents, places)
     if known is not None:
         return np.where(known.isna().to_numpy(), None, known.to_numpy(dtype=object))
     level = incidents["geo_precision"].to_numpy(dtype=int)
@@ -311,17 +311,24 @@ def _area_key_array(incidents: pd.DataFrame, places: gpd.GeoDataFrame | None) ->
 _AREA_CACHE: dict[str, tuple[str, str, BaseGeometry]] = {}
 
 
-def _prepared_keys(incidents: pd.DataFrame) -> pd.Series | None:
+def _prepared_keys(incidents: pd.DataFrame, places: gpd.GeoDataFrame | None) -> pd.Series | None:
     """The area keys ``filters.prepare`` worked out once per load (a categorical), if the
-    rows carry them and this process knows their areas."""
+    rows carry them, this process knows their areas, and a sample of rows shows they still
+    match (rows changed after they were prepared are looked up again)."""
     known = incidents.get(AREA_KEY_COLUMN)
-    if (
+    if not (
         isinstance(known, pd.Series)
         and isinstance(known.dtype, pd.CategoricalDtype)
         and all(key in _AREA_CACHE for key in known.cat.categories)
     ):
-        return known
-    return None
+        return None
+    sample = np.unique(np.linspace(0, len(incidents) - 1, min(len(incidents), 64)).astype(int))
+    rows = incidents.iloc[sample].drop(columns=AREA_KEY_COLUMN)
+    stored = known.iloc[sample].to_numpy(dtype=object)
+    fresh = _area_key_array(rows, places)
+    if any((a if pd.notna(a) else None) != b for a, b in zip(stored, fresh, strict=True)):
+        return None
+    return known
 
 
 def _area_codes(
@@ -329,7 +336,7 @@ def _area_codes(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(each incident's area as a code, -1 for a point; the area keys the codes stand for):
     from the prepared categorical when there is one (no look-up, no hashing of text)."""
-    known = _prepared_keys(incidents)
+    known = _prepared_keys(incidents, places)
     if known is not None:
         return known.cat.codes.to_numpy(dtype=np.int64), np.asarray(known.cat.categories)
     codes, names = pd.factorize(_area_key_array(incidents, places))
