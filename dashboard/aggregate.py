@@ -73,6 +73,12 @@ class Level:
     aggregates: Aggregates
 
 
+# Another source of a view's levels than ``pyramid`` (the newsroom database): given the
+# point incidents and the budget, the levels ``pyramid`` would give them (``first`` naming
+# rows of that frame), or None to leave them to ``pyramid``.
+PyramidSource = Callable[[pd.DataFrame, int], "list[Level] | None"]
+
+
 def mercator_px(lon: np.ndarray, lat: np.ndarray, zoom: float) -> tuple[np.ndarray, np.ndarray]:
     """Web Mercator pixel coordinates at ``zoom`` (as Leaflet's ``project``)."""
     size = TILE_PX * 2.0**zoom
