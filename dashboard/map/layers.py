@@ -7,6 +7,7 @@ from __future__ import annotations
 import folium
 import geopandas as gpd
 
+from dashboard.aggregate import PyramidSource
 from dashboard.htmlsafe import esc
 from dashboard.i18n import DEFAULT_LANGUAGE
 from dashboard.map import vague
@@ -66,11 +67,13 @@ def map_layers(
     popups: bool = False,
     view: dict | None = None,
     lang: str = DEFAULT_LANGUAGE,
+    pyramid_of: PyramidSource | None = None,
 ) -> list[folium.FeatureGroup]:
     """What a view shows on ``base_map``: place labels, route legs, incidents, the selection
     ring, the legend rows that apply and (``view``) where the map should look, as a request
     ``escapeeMap.view`` applies once: ``{"token", "bounds"}`` or ``{"token", "center", "zoom"}``.
     Every word and place name in them is in ``lang``; the incidents' own text is not translated.
+    ``pyramid_of`` may give a large selection's zoom levels (``map.aggregates.encode_levels``).
     """
     # Places the sources leave vague are drawn as areas, not points (dashboard/vague).
     incidents, routes, vague_rest = vague.split(incidents, routes, places, lang=lang)
@@ -83,7 +86,9 @@ def map_layers(
     if large:
         points = folium.FeatureGroup(name="Incidents", show=True, control=False)
         records = vague_rest.get("records_of_points")
-        IncidentPoints(incidents, places, popups=popups, lang=lang, records=records).add_to(points)
+        IncidentPoints(
+            incidents, places, popups=popups, lang=lang, records=records, pyramid_of=pyramid_of
+        ).add_to(points)
         layers.append(points)
     else:
         layers.append(

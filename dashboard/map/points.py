@@ -9,7 +9,7 @@ import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
-from dashboard.aggregate import AGGREGATE_ABOVE
+from dashboard.aggregate import AGGREGATE_ABOVE, PyramidSource
 from dashboard.i18n import DEFAULT_LANGUAGE, translator
 from dashboard.map.aggregates import encode_levels
 from dashboard.map.payload import CONFIDENCE_KEYS
@@ -120,13 +120,16 @@ class IncidentPoints(MacroElement):
         *,
         lang: str = DEFAULT_LANGUAGE,
         records: pd.DataFrame | None = None,
+        pyramid_of: PyramidSource | None = None,
     ):
         super().__init__()
         self._name = "IncidentPoints"
         self.popups = popups
         self.lang = lang
         self.count = len(incidents)
-        self.payload, self.levels = encode_levels(incidents, places, lang=lang, records=records)
+        self.payload, self.levels = encode_levels(
+            incidents, places, lang=lang, records=records, pyramid_of=pyramid_of
+        )
         self._script_cache: tuple[str, str] | None = None
 
     def script_text(self, map_name: str) -> str:

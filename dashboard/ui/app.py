@@ -65,7 +65,9 @@ def main() -> None:
     if st.session_state["briefing"]:
         briefing_view(dataset, shown, legs, f, span)
     else:
-        explore_view(dataset, shown, legs, f, span)
+        explore_view(
+            dataset, shown, legs, f, span, pyramid_of=storedata.map_pyramid(store, dataset, f)
+        )
         data_desk(store, dataset)
     # After the main view, so the browser gets the map first and the sidebar's widgets load
     # while it draws. Always rendered (hidden in briefing) so widget state survives.
