@@ -227,3 +227,46 @@ def test_rows_read_at_another_version_get_the_python_pyramid(loaded):
     points = python_points(dataset, {})
     assert pyramid_source(store, old, Filters())(points, FEATURE_BUDGET) is None
     assert pyramid_source(store, dataset, Filters())(points, FEATURE_BUDGET) is not None
+
+
+def test_asked_ahead_the_levels_are_the_same(loaded):
+    """The app sends the query before it filters (``start_now``): the same levels."""
+    store, dataset = loaded
+    f = Filters(categories=frozenset({"lure", "crossing"}))
+    points = filter_incidents(dataset.incidents, f)
+    points = points[(drawn_as(points, dataset.places) == POINT).to_numpy()]
+    ahead = pyramid_source(store, dataset, f, start_now=True)
+    assert_same(ahead(points, FEATURE_BUDGET), pyramid(points))
+    assert_same(ahead(points, 50), pyramid(points, 50))  # another budget: asked again
+
+
+def test_a_database_without_map_cells_leaves_the_map_to_python(pg_url):
+    """A newsroom database not yet upgraded (`db init` not run since migration 4): the
+    store says what to do, and the app's map draws from the loaded rows."""
+    from dashboard import DEFAULT_INCIDENTS
+    from dashboard.data.places import PLACES_PATH
+    from dashboard.data.routes import ROUTES_PATH
+    from dashboard.store.base import StoreError
+
+    store = PostgisStore(pg_url)
+    store.init()
+    assert store.load_files(DEFAULT_INCIDENTS, ROUTES_PATH, PLACES_PATH, author="t")[0]
+    with store._tx() as con:  # back to the schema before migration 4
+        con.exec_driver_sql(
+            "DROP INDEX incidents_map_idx, incidents_vague_idx;"
+            " ALTER TABLE incidents DROP COLUMN lon, DROP COLUMN lat,"
+            " DROP COLUMN cell_x, DROP COLUMN cell_y;"
+            " DELETE FROM schema_migrations WHERE version = 4"
+        )
+    dataset, _ = store.load()
+    with pytest.raises(StoreError, match="db init"):
+        store.pyramid()
+    points = dataset.incidents[(drawn_as(dataset.incidents, dataset.places) == POINT).to_numpy()]
+    assert pyramid_source(store, dataset, Filters())(points, FEATURE_BUDGET) is None
+    assert store.init() == [
+        "004 each incident's map cell and coordinates, and an index the map's aggregates read"
+    ]
+    dataset, _ = store.load()  # (the upgrade rewrote the table: a new snapshot to compare)
+    positions = dataset.store_positions[points.index.to_numpy()]
+    assert_same(store.pyramid().for_frame(positions), pyramid(points))
+    store.close()

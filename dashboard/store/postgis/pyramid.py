@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -180,10 +181,13 @@ class _Passes:
             f" FROM incidents WHERE {self.cond} GROUP BY 1, 2{limit}"
         )
         raw = self.con.connection.driver_connection
-        with psycopg.ClientCursor(raw) as cur:  # COPY takes no server-side parameters
-            sql = cur.mogrify(select, self.params)
-            with cur.copy(f"COPY ({sql}) TO STDOUT (FORMAT binary)") as copy:
-                data = b"".join(bytes(chunk) for chunk in copy)
+        try:
+            with psycopg.ClientCursor(raw) as cur:  # COPY takes no server-side parameters
+                sql = cur.mogrify(select, self.params)
+                with cur.copy(f"COPY ({sql}) TO STDOUT (FORMAT binary)") as copy:
+                    data = b"".join(bytes(chunk) for chunk in copy)
+        except psycopg.Error as exc:  # the driver's own: SQLAlchemy does not word these
+            raise StoreError(f"the map's aggregates could not be read: {exc}") from None
         self.passes += 1
         n = (len(data) - _HEADER - 2) // _ROW.itemsize
         rows = np.frombuffer(data, dtype=_ROW, offset=_HEADER, count=n)
@@ -256,7 +260,12 @@ def sql_pyramid(
             "the database's map cells (migration 4) are not the map's grid any more: "
             "a new migration must redefine them"
         )
-    version = str(con.exec_driver_sql("SELECT data_version FROM dashboard_meta").scalar_one())
+    version, cells = con.exec_driver_sql(
+        "SELECT data_version, EXISTS (SELECT FROM schema_migrations WHERE version = 4)"
+        " FROM dashboard_meta"
+    ).one()
+    if not cells:
+        raise StoreError("the database has no map cells yet: run `python -m dashboard db init`")
     where, params = filter_where(
         start=start, end=end, include_undated=include_undated, categories=categories, bbox=bbox
     )
@@ -269,7 +278,7 @@ def sql_pyramid(
     passes = _Passes(con, where, params, budget)
     levels = choose_levels(passes.level, budget)
     total = int(levels[0].aggregates.count.sum()) if levels else 0
-    return SqlPyramid(levels, total, version, passes.passes)
+    return SqlPyramid(levels, total, str(version), passes.passes)
 
 
 def sql_filters(f: Filters) -> dict | None:
@@ -286,7 +295,16 @@ def sql_filters(f: Filters) -> dict | None:
     }
 
 
-def pyramid_source(store, dataset, f: Filters) -> PyramidSource | None:
+_AHEAD: list[ThreadPoolExecutor] = []  # one small pool per process, made on first use
+
+
+def _ahead() -> ThreadPoolExecutor:
+    if not _AHEAD:
+        _AHEAD.append(ThreadPoolExecutor(max_workers=4, thread_name_prefix="sql-pyramid"))
+    return _AHEAD[0]
+
+
+def pyramid_source(store, dataset, f: Filters, *, start_now: bool = False) -> PyramidSource | None:
     """What the map takes for a view's zoom levels (``map.aggregates.encode_levels``'s
     ``pyramid_of``) when the newsroom database can compute them for the filters ``f`` on
     ``dataset`` (loaded from ``store``); None leaves the map to ``aggregate.pyramid``.
@@ -295,7 +313,11 @@ def pyramid_source(store, dataset, f: Filters) -> PyramidSource | None:
     filters are all SQL, every row was loaded (``Dataset.store_positions``), the database is
     at the data version the rows were read at, and the pyramid holds exactly the frame's
     incidents. Otherwise, or when the database cannot be reached, the source answers None
-    and Python computes them. ``DASHBOARD_SQL_PYRAMID=0`` switches it off."""
+    and Python computes them. ``DASHBOARD_SQL_PYRAMID=0`` switches it off.
+
+    ``start_now`` sends the query at once, on a thread, for the map's budget: the database
+    works while the app filters and lays out the page (waiting on the server, the thread
+    holds no lock Python needs), so the map rarely waits for it."""
     query = getattr(store, "pyramid", None)
     args = sql_filters(f)
     if (
@@ -306,12 +328,17 @@ def pyramid_source(store, dataset, f: Filters) -> PyramidSource | None:
     ):
         return None
 
+    ahead = _ahead().submit(query, **args, budget=FEATURE_BUDGET) if start_now else None
+
     def levels(points: pd.DataFrame, budget: int) -> list[Level] | None:
         rows = dataset.incidents.index.get_indexer(points.index)
         if (rows < 0).any():
             return None
         try:
-            result = query(**args, budget=budget)
+            if ahead is not None and budget == FEATURE_BUDGET:
+                result = ahead.result()
+            else:
+                result = query(**args, budget=budget)
         except StoreError:
             return None  # the map still draws, from the loaded rows
         if result.version != dataset.store_version:
