@@ -117,6 +117,8 @@ def test_a_large_view_gets_its_map_levels_from_the_database(pg_url, tmp_path, mo
     assert len(asked) == 1 and asked[0]["categories"] is None
     from_sql = map_data(at)
     assert from_sql["total"] > 200 and len(from_sql["levels"]) > 1
+    at.run()  # a rerun at the same filters (a click, a pan): the levels are kept
+    assert not at.exception and len(asked) == 1 and map_data(at) == from_sql
 
     monkeypatch.setenv("DASHBOARD_SQL_PYRAMID", "0")
     asked.clear()

@@ -5,9 +5,11 @@ from rows already in memory. Here PostgreSQL does the pass over the rows instead
 incident keeps its finest cell (``cell_x``/``cell_y`` at zoom 16, generated columns of
 migration 4), a coarser zoom's cell is a bit shift, and one GROUP BY over the viewer's filter
 (the same conditions as ``filter_query``) reads the covering index ``incidents_map_idx``,
-never the table. It returns one row per cell and category with the sums an aggregate needs
-(``aggregate.CellSums``); every coarser zoom follows from those in numpy, and the levels are
-chosen by ``aggregate.choose_levels``, the same rules as the Python path.
+never the table. It returns one row per cell with the sums an aggregate needs (count, sums,
+extent, counts per category, least position: ``aggregate.CellSums``), as a binary COPY numpy
+reads at once; every coarser zoom follows from those in numpy, and the levels are chosen by
+``aggregate.choose_levels``, the same rules as the Python path. A pass is at one zoom, chosen
+so that it usually answers the whole pyramid (``_Passes``).
 
 What is left out matches the Python map: incidents drawn as areas (``vague.areas``: a country,
 a province, a border line) are not points, so not in the pyramid. Which (precision, country,
@@ -22,7 +24,9 @@ from __future__ import annotations
 
 import json
 import os
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -210,8 +214,10 @@ class _Passes:
 
     def _target(self, zoom: int) -> int:
         """The zoom of the next pass, for a level at ``zoom`` no pass has answered: the
-        finest the cap probably admits (cells at most quadruple a zoom, and never outnumber
-        the incidents), so that one pass answers as many levels as it can."""
+        finest the cap probably admits, so that one pass answers as many levels as it can.
+        A selection the planner estimates under the cap goes to the finest zoom at once (it
+        cannot have more cells than incidents); otherwise from the last pass's cells, which
+        at most quadruple a zoom."""
         if self.estimate <= self.cap:
             target = MAX_ZOOM
         elif not self.sums:
@@ -296,12 +302,28 @@ def sql_filters(f: Filters) -> dict | None:
 
 
 _AHEAD: list[ThreadPoolExecutor] = []  # one small pool per process, made on first use
+# The pyramids asked for lately, by (database, data version, filters, budget): a rerun at the
+# same filters (a click, a pan or zoom of the map) gets them again without a query.
+_ASKED: OrderedDict[tuple, Future] = OrderedDict()
+_ASKED_LOCK = threading.Lock()
+_KEEP = 32
 
 
-def _ahead() -> ThreadPoolExecutor:
-    if not _AHEAD:
-        _AHEAD.append(ThreadPoolExecutor(max_workers=4, thread_name_prefix="sql-pyramid"))
-    return _AHEAD[0]
+def _asked(query, key: tuple, args: dict, budget: int) -> Future:
+    """The pyramid for ``key``, asked of the database on a thread unless it was asked
+    already (a pending or answered query is shared; a failed one is asked again)."""
+    with _ASKED_LOCK:
+        found = _ASKED.get(key)
+        if found is not None and not (found.done() and found.exception() is not None):
+            _ASKED.move_to_end(key)
+            return found
+        if not _AHEAD:
+            _AHEAD.append(ThreadPoolExecutor(max_workers=4, thread_name_prefix="sql-pyramid"))
+        future = _AHEAD[0].submit(query, **args, budget=budget)
+        _ASKED[key] = future
+        while len(_ASKED) > _KEEP:
+            _ASKED.popitem(last=False)
+        return future
 
 
 def pyramid_source(store, dataset, f: Filters, *, start_now: bool = False) -> PyramidSource | None:
@@ -315,9 +337,11 @@ def pyramid_source(store, dataset, f: Filters, *, start_now: bool = False) -> Py
     incidents. Otherwise, or when the database cannot be reached, the source answers None
     and Python computes them. ``DASHBOARD_SQL_PYRAMID=0`` switches it off.
 
-    ``start_now`` sends the query at once, on a thread, for the map's budget: the database
-    works while the app filters and lays out the page (waiting on the server, the thread
-    holds no lock Python needs), so the map rarely waits for it."""
+    A pyramid is a function of the data version and the filters, so it is kept (the last
+    ``_KEEP``): the app reruns at every click, pan and zoom, and only a change of filters or
+    data asks again. ``start_now`` asks at once, for the map's budget: the database works
+    while the app filters and lays out the page (waiting on the server, the thread holds no
+    lock Python needs), so the map rarely waits for it."""
     query = getattr(store, "pyramid", None)
     args = sql_filters(f)
     if (
@@ -327,18 +351,16 @@ def pyramid_source(store, dataset, f: Filters, *, start_now: bool = False) -> Py
         or os.environ.get("DASHBOARD_SQL_PYRAMID", "1") == "0"
     ):
         return None
-
-    ahead = _ahead().submit(query, **args, budget=FEATURE_BUDGET) if start_now else None
+    where = (getattr(store, "url", id(store)), dataset.store_version, repr(sorted(args.items())))
+    if start_now:
+        _asked(query, (*where, FEATURE_BUDGET), args, FEATURE_BUDGET)
 
     def levels(points: pd.DataFrame, budget: int) -> list[Level] | None:
         rows = dataset.incidents.index.get_indexer(points.index)
         if (rows < 0).any():
             return None
         try:
-            if ahead is not None and budget == FEATURE_BUDGET:
-                result = ahead.result()
-            else:
-                result = query(**args, budget=budget)
+            result = _asked(query, (*where, budget), args, budget).result()
         except StoreError:
             return None  # the map still draws, from the loaded rows
         if result.version != dataset.store_version:
