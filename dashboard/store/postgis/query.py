@@ -145,11 +145,11 @@ class Reader(Connection):
         row = con.execute(sa.text(sql), key_params(table, key)).first()
         return dict(zip(header, row, strict=True)) if row is not None else None
 
-    def _write_csv_files(self, folder: Path) -> dict[str, Path]:
+    def _write_csv_files(self, folder: Path) -> tuple[dict[str, Path], str, np.ndarray]:
         """The three tables as CSV files in ``folder`` (COPY: fast even at 100,000 rows),
-        read in one snapshot so they agree with each other; with it, that snapshot's data
-        version and each incident row's ``position`` (``self._snapshot``), which tie the
-        loaded rows to what the database computes for them (``pyramid``)."""
+        read in one snapshot so they agree with each other; with them, that snapshot's data
+        version and each incident row's ``position``, which tie the loaded rows to what the
+        database computes for them (``pyramid``)."""
         with self._tx() as con:
             con.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             paths = {
@@ -165,8 +165,8 @@ class Reader(Connection):
                 ) as copy,
             ):
                 text = b"".join(bytes(chunk) for chunk in copy)
-            self._snapshot = (f"pg:{self.where}:{version}", np.array(text.split(), dtype=np.int64))
-            return paths
+            positions = np.array(text.split(), dtype=np.int64)
+            return paths, f"pg:{self.where}:{version}", positions
 
     def write_table_csv(self, table: str, path: Path) -> Path:
         """One table as a CSV file for reading (e.g. the gazetteer for the place finder)."""
@@ -226,7 +226,7 @@ class Reader(Connection):
         from dashboard.data.dataset import check_dataset
 
         with tempfile.TemporaryDirectory(prefix="dashboard-db-") as tmp:
-            paths = self._write_csv_files(Path(tmp))
+            paths, version, positions = self._write_csv_files(Path(tmp))
             dataset, problems = check_dataset(
                 paths["incidents"], paths["routes"], paths["places"], keep_valid=keep_valid
             )
@@ -238,7 +238,6 @@ class Reader(Connection):
             dataset.rejected = [
                 dataclasses.replace(p, path=names.get(p.path, p.path)) for p in dataset.rejected
             ]
-            version, positions = self._snapshot
             dataset.store_version = version
             if len(positions) == len(dataset.incidents):  # every row loaded: row i is positions[i]
                 dataset.store_positions = positions
