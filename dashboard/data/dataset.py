@@ -33,7 +33,7 @@ class Dataset:
     # From the newsroom database: the data version the rows were read at, and each row's
     # ``position`` in the table when every row loaded (the map's SQL pyramid names rows so).
     store_version: str | None = None
-    store_positions: np.ndarray | None = None
+    store_positions: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def rows_rejected(self) -> int:
