@@ -4,7 +4,9 @@ Always a throwaway cluster (dashboard/store/pgcluster.py, with fsync on as a rea
 never a newsroom's database: the benchmark writes synthetic rows. Measures, at each size: ``db load`` of the synthetic files
 (validation included), the viewer's filter query in the database (date window + category,
 the benchmark's standard filter), the app's full reload after a change, one saved edit and
-whether another process sees it at its next interaction.
+whether another process sees it at its next interaction; and the map's zoom pyramid of the
+standard filter and of everything, computed by the database and by Python on the loaded
+rows.
 """
 
 from __future__ import annotations
@@ -121,6 +123,7 @@ def bench_size(
         times.append(time.perf_counter() - t)
     entry["app_filter_ms"] = 1000 * statistics.median(times)
     entry["app_filter_matches"] = len(shown)
+    entry.update(bench_pyramid(store, dataset, prepared, repeats, postmaster))
 
     ctx = mp.get_context("spawn")
     mine, theirs = ctx.Pipe()
@@ -144,6 +147,61 @@ def bench_size(
         other.join(timeout=30)
     store.close()
     return entry
+
+
+def bench_pyramid(store, dataset, prepared, repeats: int, postmaster: int | None) -> dict:
+    """The map's zoom pyramid of the standard filter and of everything, both ways: in the
+    database (``store.pyramid``: one snapshot, GROUP BY over the covering index) and in
+    Python over the loaded rows (``aggregate.pyramid`` on the point incidents, after the
+    app's filter), checked to agree; and the first pyramid after a new data version (which
+    also reads which incidents are areas)."""
+    from dashboard.aggregate import FEATURE_BUDGET, pyramid
+    from dashboard.filters import Filters, filter_incidents
+    from dashboard.store.postgis.pyramid import _AREA_CACHE, pyramid_source, sql_filters
+    from dashboard.vague.areas import POINT, drawn_as
+
+    out: dict = {}
+    _AREA_CACHE.clear()
+    t = time.perf_counter()
+    store.pyramid(**sql_filters(bench_filters()))
+    out["pyramid_sql_first_ms"] = 1000 * (time.perf_counter() - t)
+    for name, f in (("", bench_filters()), ("_all", Filters())):
+        shown = filter_incidents(prepared, f)
+        points = shown[(drawn_as(shown, dataset.places) == POINT).to_numpy()]
+        sql_times, sql_cpus, app_cpus, py_times, py_cpus = [], [], [], [], []
+        for _ in range(repeats):
+            t, cpu, server = time.perf_counter(), client_cpu_s(), server_cpu_s(postmaster)
+            result = store.pyramid(**sql_filters(f))
+            sql_times.append(time.perf_counter() - t)
+            app_cpus.append(client_cpu_s() - cpu)
+            sql_cpus.append(app_cpus[-1] + server_cpu_s(postmaster) - server)
+            t, cpu = time.perf_counter(), client_cpu_s()
+            levels = pyramid(points)
+            py_times.append(time.perf_counter() - t)
+            py_cpus.append(client_cpu_s() - cpu)
+        mine = result.for_frame(dataset.store_positions[points.index.to_numpy()])
+        same = mine is not None and all(
+            a.zoom == b.zoom and (a.aggregates.count == b.aggregates.count).all()
+            for a, b in zip(mine, levels, strict=True)
+        )
+        out[f"pyramid{name}_points"] = len(points)
+        out[f"pyramid{name}_levels"] = [lv.zoom for lv in levels]
+        out[f"pyramid{name}_sql_ms"] = 1000 * statistics.median(sql_times)
+        out[f"pyramid{name}_sql_cpu_ms"] = 1000 * statistics.median(sql_cpus)
+        # what the app process itself spends (the rest is the database server's)
+        out[f"pyramid{name}_sql_app_cpu_ms"] = 1000 * statistics.median(app_cpus)
+        out[f"pyramid{name}_python_cpu_ms"] = 1000 * statistics.median(py_cpus)
+        out[f"pyramid{name}_sql_passes"] = result.passes
+        out[f"pyramid{name}_python_ms"] = 1000 * statistics.median(py_times)
+        out[f"pyramid{name}_agree"] = same
+        # the app's way (``pyramid_source``): a rerun at the same filters (a click, a pan or
+        # a zoom of the map) gets the levels it asked for before, mapped to the loaded rows
+        source = pyramid_source(store, dataset, f)
+        source(points, FEATURE_BUDGET)
+        t = time.perf_counter()
+        source(points, FEATURE_BUDGET)
+        out[f"pyramid{name}_sql_rerun_ms"] = 1000 * (time.perf_counter() - t)
+    return out
 
 
 def run(sizes: list[int], json_path: str | None = None) -> int:
@@ -182,6 +240,26 @@ def run(sizes: list[int], json_path: str | None = None) -> int:
                 f"  CPU time (client + server, what an idle machine would take): db load "
                 f"{entry['db_load_client_cpu_s']:.1f} + {entry['db_load_server_cpu_s']:.1f} s; "
                 f"filter query {entry['filter_query_cpu_ms']:.1f} ms",
+                flush=True,
+            )
+            for name, what in (("", "the standard filter"), ("_all", "no filter")):
+                print(
+                    f"  map pyramid of {what} ({entry[f'pyramid{name}_points']:,} point "
+                    f"incidents, zooms {entry[f'pyramid{name}_levels']}): in the database "
+                    f"{entry[f'pyramid{name}_sql_ms']:.0f} ms "
+                    f"({entry[f'pyramid{name}_sql_passes']} pass; CPU: app "
+                    f"{entry[f'pyramid{name}_sql_app_cpu_ms']:.0f} ms + server "
+                    f"{entry[f'pyramid{name}_sql_cpu_ms'] - entry[f'pyramid{name}_sql_app_cpu_ms']:.0f}"
+                    f" ms), in Python on the loaded rows "
+                    f"{entry[f'pyramid{name}_python_ms']:.0f} ms (CPU "
+                    f"{entry[f'pyramid{name}_python_cpu_ms']:.0f} ms); agree: "
+                    f"{'yes' if entry[f'pyramid{name}_agree'] else 'NO'}; the app's rerun at "
+                    f"the same filters {entry[f'pyramid{name}_sql_rerun_ms']:.1f} ms",
+                    flush=True,
+                )
+            print(
+                f"  first map pyramid after a new data version: "
+                f"{entry['pyramid_sql_first_ms']:.0f} ms",
                 flush=True,
             )
     report["load_average_end"] = os.getloadavg()

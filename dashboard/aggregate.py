@@ -14,6 +14,7 @@ of 14 levels costs little more than one. No Python loop over rows anywhere.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,7 +35,7 @@ MAX_ZOOM = 16
 # At most this many features (aggregates and single incidents) over all zoom levels of a
 # pyramid: what the browser receives, whatever the number of incidents.
 FEATURE_BUDGET = 6_000
-_MAX_LAT = 85.0511287798
+MAX_LAT = 85.0511287798
 
 
 @dataclass(frozen=True)
@@ -72,10 +73,16 @@ class Level:
     aggregates: Aggregates
 
 
+# Another source of a view's levels than ``pyramid`` (the newsroom database): given the
+# point incidents and the budget, the levels ``pyramid`` would give them (``first`` naming
+# rows of that frame), or None to leave them to ``pyramid``.
+PyramidSource = Callable[[pd.DataFrame, int], "list[Level] | None"]
+
+
 def mercator_px(lon: np.ndarray, lat: np.ndarray, zoom: float) -> tuple[np.ndarray, np.ndarray]:
     """Web Mercator pixel coordinates at ``zoom`` (as Leaflet's ``project``)."""
     size = TILE_PX * 2.0**zoom
-    sin = np.sin(np.radians(np.clip(lat, -_MAX_LAT, _MAX_LAT)))
+    sin = np.sin(np.radians(np.clip(lat, -MAX_LAT, MAX_LAT)))
     x = size * (0.5 + np.asarray(lon, dtype=float) / 360.0)
     y = size * (0.5 - np.log((1 + sin) / (1 - sin)) / (4 * np.pi))
     return x, y
@@ -141,6 +148,13 @@ def _group_rows(
         ),
         by_category=cats,
         first=np.minimum.reduceat(order, starts).astype(np.int64),
+    )
+
+
+def _no_aggregates() -> Aggregates:
+    """The aggregates of no incidents."""
+    return _group_rows(
+        *(np.zeros(0, dtype=np.int64),) * 2, np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int64)
     )
 
 
@@ -298,12 +312,7 @@ class ZoomGrid:
         """The aggregates at ``zoom`` (``MIN_ZOOM`` .. ``MAX_ZOOM``)."""
         n = self.n
         if n == 0:
-            return _group_rows(
-                *(np.zeros(0, dtype=np.int64),) * 2,
-                np.zeros(0),
-                np.zeros(0),
-                np.zeros(0, dtype=np.int64),
-            )
+            return _no_aggregates()
         shift = np.uint64(2 * (MAX_ZOOM - zoom))
         prefix = self.code >> shift
         starts = np.flatnonzero(np.r_[True, prefix[1:] != prefix[:-1]])
@@ -341,20 +350,87 @@ def pyramid(incidents: pd.DataFrame, budget: int = FEATURE_BUDGET) -> list[Level
     the pyramid ends at the first level where every incident stands alone, or before the
     level that would exceed the budget. Beyond its deepest level the map keeps that level's
     aggregates, which then list their incidents instead of splitting."""
-    grid = ZoomGrid(incidents)
+    return choose_levels(ZoomGrid(incidents).level, budget)
+
+
+def choose_levels(level: Callable[[int], Aggregates | None], budget: int) -> list[Level]:
+    """``pyramid``'s rules over any source of levels (``ZoomGrid`` here, the newsroom
+    database's GROUP BY in ``store/postgis/pyramid.py``), so both choose alike. ``level``
+    may answer None for a level it knows holds more than ``budget`` aggregates.
+
+    A level is asked for only while it could still be chosen: cells nest, so no zoom has
+    fewer aggregates than a coarser one, and once the chosen levels leave less room than
+    the last one used, every finer level is either the same (left out) or too many."""
     out: list[Level] = []
     used = 0
     for zoom in range(MIN_ZOOM, MAX_ZOOM + 1):
-        agg = grid.level(zoom)
+        agg = level(zoom)
+        if out and agg is None:
+            break  # more than the whole budget
+        if agg is None:
+            raise ValueError(f"the coarsest level (zoom {zoom}) is needed whatever its size")
         if out and len(agg) == len(out[-1].aggregates):
             continue  # the same groups as the level before: nothing splits at this zoom
         if out and used + len(agg) > budget:
             break
         out.append(Level(zoom, agg))
         used += len(agg)
-        if (agg.count == 1).all():
+        if (agg.count == 1).all() or used + len(agg) > budget:
             break
     return out
+
+
+@dataclass(frozen=True)
+class CellSums:
+    """Incidents summed per cell of one zoom (``zoom``), from which every coarser zoom's
+    ``Aggregates`` follow exactly (``coarser``): counts, sums of position, extents,
+    counts per category and the least row position. A database answers these with one
+    GROUP BY; the coarser levels then cost a sort of the cells, not another pass over rows.
+    A cell may appear in several rows (e.g. one per category): they are added up."""
+
+    zoom: int
+    cx: np.ndarray
+    cy: np.ndarray
+    count: np.ndarray
+    sum_lon: np.ndarray
+    sum_lat: np.ndarray
+    bounds: np.ndarray
+    by_category: np.ndarray
+    first: np.ndarray
+
+    def coarser(self, zoom: int) -> Aggregates:
+        """The aggregates at ``zoom`` (at most ``self.zoom``), in the order of ``ZoomGrid``:
+        the cells' Z-order."""
+        if zoom > self.zoom:
+            raise ValueError(f"zoom {zoom} is finer than the sums' zoom {self.zoom}")
+        down = self.zoom - zoom
+        cx, cy = self.cx.astype(np.int64) >> down, self.cy.astype(np.int64) >> down
+        code = _spread(cx) | (_spread(cy) << np.uint64(1))
+        order = np.argsort(code, kind="stable")
+        code = code[order]
+        n = len(code)
+        if n == 0:
+            return _no_aggregates()
+        starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+        count = np.add.reduceat(self.count[order], starts).astype(np.int64)
+        b = self.bounds[order]
+        return Aggregates(
+            cx=cx[order][starts],
+            cy=cy[order][starts],
+            count=count,
+            lon=np.add.reduceat(self.sum_lon[order], starts) / count,
+            lat=np.add.reduceat(self.sum_lat[order], starts) / count,
+            bounds=np.column_stack(
+                [
+                    np.minimum.reduceat(b[:, 0], starts),
+                    np.minimum.reduceat(b[:, 1], starts),
+                    np.maximum.reduceat(b[:, 2], starts),
+                    np.maximum.reduceat(b[:, 3], starts),
+                ]
+            ),
+            by_category=np.add.reduceat(self.by_category[order], starts, axis=0).astype(np.int64),
+            first=np.minimum.reduceat(self.first[order], starts).astype(np.int64),
+        )
 
 
 def members(incidents: pd.DataFrame, zoom: int, cx: int, cy: int) -> pd.DataFrame:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 
 from dashboard import DEFAULT_INCIDENTS
 from dashboard.data.incidents import check_incidents
@@ -29,6 +30,10 @@ class Dataset:
     incidents_path: str = str(DEFAULT_INCIDENTS)
     rejected: list[Problem] = field(default_factory=list)  # why rows were left out
     rows_in_file: int = 0
+    # From the newsroom database: the data version the rows were read at, and each row's
+    # ``position`` in the table when every row loaded (the map's SQL pyramid names rows so).
+    store_version: str | None = None
+    store_positions: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def rows_rejected(self) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dashboard.aggregate import FEATURE_BUDGET, Level, pyramid
+from dashboard.aggregate import FEATURE_BUDGET, Level, PyramidSource, pyramid
 from dashboard.i18n import DEFAULT_LANGUAGE
 from dashboard.map.payload import encode_incidents, packed
 from dashboard.map.scripts import json_for_script
@@ -59,6 +59,7 @@ def encode_levels(
     budget: int = FEATURE_BUDGET,
     lang: str = DEFAULT_LANGUAGE,
     records: pd.DataFrame | None = None,
+    pyramid_of: PyramidSource | None = None,
 ) -> tuple[str, list[Level]]:
     """The JSON object ``points.js`` draws: ``levels`` (zoom, count ``n``, centres ``xy``,
     counts ``c``, extents ``b``, categories ``k``, the single incident ``f`` or -1, grid cells
@@ -66,8 +67,12 @@ def encode_levels(
     ``p`` or -1), ``names`` (the places) and ``singles`` (the
     incidents that stand alone at some level, as ``encode_incidents`` gives them, their text
     from ``records`` by index label when ``incidents`` leaves it out). Also the levels
-    themselves."""
-    levels = pyramid(incidents, budget)
+    themselves. ``pyramid_of`` may answer the levels instead of ``aggregate.pyramid`` (the
+    newsroom database computes them: ``store/postgis/pyramid.py``); where it answers None,
+    ``aggregate.pyramid`` does."""
+    levels = pyramid_of(incidents, budget) if pyramid_of is not None else None
+    if levels is None:
+        levels = pyramid(incidents, budget)
     singles = (
         np.unique(np.concatenate([lv.aggregates.singles for lv in levels]))
         if levels

@@ -10,6 +10,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 
+from dashboard.aggregate import PyramidSource
 from dashboard.htmlsafe import esc
 from dashboard.i18n import DEFAULT_LANGUAGE
 from dashboard.map import vague
@@ -87,13 +88,19 @@ def map_data(
     places: gpd.GeoDataFrame,
     *,
     lang: str = DEFAULT_LANGUAGE,
+    pyramid_of: PyramidSource | None = None,
 ) -> MapData:
-    """``MapData`` for the shown incidents and route legs, in ``lang``."""
+    """``MapData`` for the shown incidents and route legs, in ``lang``. ``pyramid_of`` may
+    give a large selection's zoom levels (``map.aggregates.encode_levels``)."""
     # Places the sources leave vague are drawn as areas, not points (dashboard/vague).
     points, plain, rest = vague.split(incidents, routes, places, lang=lang)
     records = rest.pop("records_of_points", None)
     large = len(points) > LARGE_THRESHOLD
-    encoded = encode_levels(points, places, lang=lang, records=records) if large else None
+    encoded = (
+        encode_levels(points, places, lang=lang, records=records, pyramid_of=pyramid_of)
+        if large
+        else None
+    )
     return MapData(
         points=None if large else points,
         encoded=encoded,
@@ -120,15 +127,17 @@ def map_layers(
     view: dict | None = None,
     lang: str = DEFAULT_LANGUAGE,
     data: MapData | None = None,
+    pyramid_of: PyramidSource | None = None,
 ) -> list[folium.FeatureGroup]:
     """What a view shows on ``base_map``: place labels, route legs, incidents, the selection
     ring, the legend rows that apply and (``view``) where the map should look, as a request
     ``escapeeMap.view`` applies once: ``{"token", "bounds"}`` or ``{"token", "center", "zoom"}``.
     Every word and place name in them is in ``lang``; the incidents' own text is not translated.
-    ``data``: ``map_data`` of these incidents, routes and ``lang``, if already made.
+    ``data``: ``map_data`` of these incidents, routes and ``lang``, if already made; else it
+    is made here (``pyramid_of``: see ``map_data``).
     """
     if data is None:
-        data = map_data(incidents, routes, places, lang=lang)
+        data = map_data(incidents, routes, places, lang=lang, pyramid_of=pyramid_of)
     layers = [place_labels(places, data.place_ids, data.routes, lang=lang)]
     layers += vague.layers(
         data.rest, places, presentation=presentation, highlight_leg=highlight_leg, lang=lang

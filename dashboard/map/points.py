@@ -9,7 +9,7 @@ import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
-from dashboard.aggregate import AGGREGATE_ABOVE
+from dashboard.aggregate import AGGREGATE_ABOVE, PyramidSource
 from dashboard.i18n import DEFAULT_LANGUAGE, translator
 from dashboard.map.aggregates import encode_levels
 from dashboard.map.payload import CONFIDENCE_KEYS
@@ -121,15 +121,19 @@ class IncidentPoints(MacroElement):
         lang: str = DEFAULT_LANGUAGE,
         records: pd.DataFrame | None = None,
         encoded: tuple[str, list] | None = None,
+        pyramid_of: PyramidSource | None = None,
     ):
-        """The incidents' zoom levels are encoded here, unless ``encoded`` is what
-        ``encode_levels`` gave for them before (``layers.map_data``; no incidents needed)."""
+        """The incidents' zoom levels are encoded here (``pyramid_of``: see ``encode_levels``),
+        unless ``encoded`` is what ``encode_levels`` gave for them before (``layers.map_data``;
+        no incidents needed then)."""
         super().__init__()
         self._name = "IncidentPoints"
         self.popups = popups
         self.lang = lang
         if encoded is None:
-            encoded = encode_levels(incidents, places, lang=lang, records=records)
+            encoded = encode_levels(
+                incidents, places, lang=lang, records=records, pyramid_of=pyramid_of
+            )
         self.payload, self.levels = encoded
         self._script_cache: tuple[str, str] | None = None
 

@@ -60,12 +60,15 @@ def main() -> None:
     if st.session_state.pop("_tick", False) and st.session_state["playing"]:
         step_window(span, PLAY_STEPS[st.session_state.get("play_step", "1 month")])
     f = current_filters(span)  # the widgets' keyed state, set before this run started
+    # (newsroom mode: the database starts on the map's aggregates while this run filters)
+    briefing = st.session_state["briefing"]
+    pyramid_of = None if briefing else storedata.map_pyramid(store, dataset, f)
     shown = filter_incidents(dataset.incidents, f)
     legs = routes_for(dataset.routes, shown)
-    if st.session_state["briefing"]:
+    if briefing:
         briefing_view(dataset, shown, legs, f, span)
     else:
-        explore_view(dataset, shown, legs, f, span)
+        explore_view(dataset, shown, legs, f, span, pyramid_of=pyramid_of)
         data_desk(store, dataset)
     # After the main view, so the browser gets the map first and the sidebar's widgets load
     # while it draws. Always rendered (hidden in briefing) so widget state survives.

@@ -50,8 +50,9 @@ def _version() -> str:
     return str(st.session_state.get("_data_version", ""))
 
 
-def explore_view(dataset: Dataset, shown, legs, f: Filters, span: Span) -> None:
-    """The whole explore page, top to bottom."""
+def explore_view(dataset: Dataset, shown, legs, f: Filters, span: Span, *, pyramid_of=None) -> None:
+    """The whole explore page, top to bottom. ``pyramid_of``: where the map gets a large
+    view's zoom levels, when not from the rows (``storedata.map_pyramid``)."""
     st.html(style_tag("explore.css"))
     t = current_translator()
     lang = t.lang
@@ -90,6 +91,7 @@ def explore_view(dataset: Dataset, shown, legs, f: Filters, span: Span) -> None:
                 "places": dataset.places,
                 "selected": selected,
                 "view": view_request(shown, legs, dataset.places),
+                "pyramid_of": pyramid_of,
             },
             presentation=False,
             returned=[CLICK_FIELD, "center", "zoom"],

@@ -73,11 +73,18 @@ def mounted_language(key: str, basemap: str, lang: str) -> str:
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _map_data(
-    version: str, editor: bool, signature: tuple, lang: str, _incidents, _routes, _places
+    version: str,
+    editor: bool,
+    signature: tuple,
+    lang: str,
+    _incidents,
+    _routes,
+    _places,
+    _pyramid_of=None,
 ) -> MapData:
     """``map_data`` once per data version, result and language, for every session: a new
     reader at the same filters, or a click that changes no result, draws from it."""
-    return map_data(_incidents, _routes, _places, lang=lang)
+    return map_data(_incidents, _routes, _places, lang=lang, pyramid_of=_pyramid_of)
 
 
 def show_map(
@@ -102,6 +109,7 @@ def show_map(
         layers_for["incidents"],
         layers_for["routes"],
         layers_for["places"],
+        layers_for.get("pyramid_of"),
     )
     layers = map_layers(presentation=presentation, lang=lang, data=data, **layers_for)
     if lang != base_lang or st.session_state.get("_lang_switched"):

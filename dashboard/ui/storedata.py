@@ -56,6 +56,18 @@ def load_current(store):
     return None, problems, False, None, None
 
 
+def map_pyramid(store, dataset, f):
+    """Where the map gets a large view's zoom levels: from the newsroom database when it can
+    compute them for these filters (``store/postgis/pyramid.pyramid_source``, asked at once
+    so that it works while this run filters the rows), else None (the map computes them
+    from the loaded rows)."""
+    if dataset is None or getattr(store, "pyramid", None) is None:
+        return None
+    from dashboard.store.postgis.pyramid import pyramid_source
+
+    return pyramid_source(store, dataset, f, start_now=True)
+
+
 def reload() -> None:
     """Forget every loaded version, so the next run reads the store again."""
     _load.clear()

@@ -17,8 +17,13 @@ from dashboard.aggregate import (
     FEATURE_BUDGET,
     MAX_ZOOM,
     MIN_ZOOM,
+    CellSums,
+    ZoomGrid,
+    category_codes,
+    choose_levels,
     members,
     pyramid,
+    zoom_cells,
     zoom_levels,
 )
 from dashboard.data.dataset import load_dataset
@@ -97,6 +102,60 @@ def test_the_pyramid_stops_at_single_incidents_or_the_budget(curated):
     small = pyramid(many_incidents(curated, 50_000), budget=500)
     assert sum(len(lv.aggregates) for lv in small) <= 500
     assert small[0].zoom == MIN_ZOOM
+
+
+def cell_sums(incidents: pd.DataFrame, zoom: int) -> CellSums:
+    """Each incident as its own row of sums at ``zoom`` (as a GROUP BY answers, unsorted)."""
+    lon = incidents["longitude"].to_numpy(float)
+    lat = incidents["latitude"].to_numpy(float)
+    cx, cy = zoom_cells(lon, lat, zoom)
+    by_category = np.zeros((len(lon), len(CATEGORY_KEYS)), dtype=np.int64)
+    by_category[np.arange(len(lon)), category_codes(incidents["category"])] = 1
+    order = np.random.default_rng(1).permutation(len(lon))
+    return CellSums(
+        zoom=zoom,
+        cx=cx[order],
+        cy=cy[order],
+        count=np.ones(len(lon), dtype=np.int64)[order],
+        sum_lon=lon[order],
+        sum_lat=lat[order],
+        bounds=np.column_stack([lon, lat, lon, lat])[order],
+        by_category=by_category[order],
+        first=order,
+    )
+
+
+@pytest.mark.parametrize("zoom", [MIN_ZOOM, 7, MAX_ZOOM])
+def test_sums_at_one_zoom_give_every_coarser_level(curated, zoom):
+    """What the newsroom database returns (sums per cell at one zoom) makes the same levels
+    as the rows themselves: cells, counts, categories and first rows exactly."""
+    incidents = many_incidents(curated, 5_000)
+    sums, grid = cell_sums(incidents, zoom), ZoomGrid(incidents)
+    for z in range(MIN_ZOOM, zoom + 1):
+        got, want = sums.coarser(z), grid.level(z)
+        for name in ("cx", "cy", "count", "by_category", "first"):
+            np.testing.assert_array_equal(getattr(got, name), getattr(want, name), err_msg=name)
+        np.testing.assert_allclose(got.lon, want.lon, rtol=0, atol=1e-9)
+        np.testing.assert_allclose(got.bounds, want.bounds, rtol=0, atol=0)
+    with pytest.raises(ValueError):
+        sums.coarser(zoom + 1)
+
+
+def test_levels_known_to_be_too_many_end_the_pyramid(curated):
+    """``choose_levels`` asks for no level finer than it can use, and a level answered as
+    "more than the budget" ends it as that level would."""
+    incidents = many_incidents(curated, 20_000)
+    grid, asked = ZoomGrid(incidents), []
+
+    def level(zoom):
+        asked.append(zoom)
+        agg = grid.level(zoom)
+        return None if len(agg) > 300 else agg
+
+    assert [lv.zoom for lv in choose_levels(level, 300)] == [
+        lv.zoom for lv in pyramid(incidents, 300)
+    ]
+    assert asked == list(range(MIN_ZOOM, asked[-1] + 1)) and asked[-1] < MAX_ZOOM
 
 
 def test_the_map_payload_is_bounded_at_a_million_incidents(curated):

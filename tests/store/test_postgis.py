@@ -69,6 +69,7 @@ def test_init_is_idempotent(pg_url):
         "001 tables for incidents, routes, places, history and the data version",
         "002 an incident's date window may have an unstated end",
         "003 route legs may be multi-part lines",
+        "004 each incident's map cell and coordinates, and an index the map's aggregates read",
     ]
     assert s.init() == []
 

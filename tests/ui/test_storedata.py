@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import DEFAULT_INCIDENTS
+from benchmarks.synthetic import write_synthetic
+from dashboard import DEFAULT_INCIDENTS, REPO_DIR
 from dashboard.data.places import PLACES_PATH
 from dashboard.data.routes import ROUTES_PATH
 from dashboard.store.pgcluster import free_port
@@ -13,6 +16,7 @@ from dashboard.store.postgis import PostgisStore
 from tests.conftest import CURATED_COUNT
 
 URL_VAR = "DASHBOARD_TEST_PAGE_URL"
+APP = REPO_DIR / "dashboard" / "ui" / "app.py"
 
 
 def page():
@@ -80,3 +84,52 @@ def test_first_visit_during_an_outage_says_why(monkeypatch):
     assert not at.exception and "'newsroom' on 127.0.0.1" in at.error[0].value
     assert "pw-secret" not in at.error[0].value
     assert at.text_input(key="draft")  # the page is still there to type into
+
+
+def map_data(at: AppTest) -> dict:
+    """The large-selection payload (``IncidentPoints``) the app sends to the map."""
+    [element] = [e for e in at.get("component_instance") if "st_folium" in e.proto.component_name]
+    layers = json.loads(element.proto.json_args)["feature_group"]
+    start = layers.index("A = ") + len("A = ")
+    return json.JSONDecoder().raw_decode(layers[start:])[0]
+
+
+def test_a_large_view_gets_its_map_levels_from_the_database(pg_url, tmp_path, monkeypatch):
+    """In newsroom mode the map's zoom levels of a view the database can select are the
+    database's (``store/postgis/pyramid.py``), and the map is the one Python draws; a text
+    search leaves them to Python."""
+    data = write_synthetic(tmp_path, 1_000)
+    store = PostgisStore(pg_url)
+    store.init()
+    assert store.load_files(data.incidents, data.routes, data.places, author="t")[0]
+    store.close()
+    monkeypatch.setenv("DASHBOARD_DATABASE_URL", pg_url)
+    asked = []
+    computed = PostgisStore.pyramid
+
+    def counted(self, **kwargs):
+        asked.append(kwargs)
+        return computed(self, **kwargs)
+
+    monkeypatch.setattr(PostgisStore, "pyramid", counted)  # the real query, counted
+    at = AppTest.from_file(str(APP), default_timeout=180).run()
+    assert not at.exception
+    assert len(asked) == 1 and asked[0]["categories"] is None
+    from_sql = map_data(at)
+    assert from_sql["total"] > 200 and len(from_sql["levels"]) > 1
+    at.run()  # a rerun at the same filters (a click, a pan): the levels are kept
+    assert not at.exception and len(asked) == 1 and map_data(at) == from_sql
+
+    monkeypatch.setenv("DASHBOARD_SQL_PYRAMID", "0")
+    asked.clear()
+    at = AppTest.from_file(str(APP), default_timeout=180).run()
+    assert not at.exception and not asked
+    from_python = map_data(at)
+    for level in (*from_sql["levels"], *from_python["levels"]):
+        level.pop("xy")  # centres may round to a neighbouring 1e-4 degree (test_pyramid.py)
+    assert from_sql == from_python
+
+    monkeypatch.delenv("DASHBOARD_SQL_PYRAMID")
+    at.text_input(key="text").input("Synthetic").run()
+    assert not at.exception and not asked  # a text search: Python's filter, Python's levels
+    assert map_data(at)["total"] > 200  # (still a view of aggregates)

@@ -12,7 +12,8 @@ with one line naming the host and database, never the password.
 
 Modules: ``connect`` (URL, pool, transactions, schema), ``tables`` (columns, keys, cell
 text), ``csvio`` (CSV files), ``query`` (reads, filter, history, validation), ``save``
-(edits), ``load`` (bulk load and dump). The schema and its migrations are in
+(edits), ``load`` (bulk load and dump), ``pyramid`` (the map's aggregates, grouped by the
+database). The schema and its migrations are in
 ``dashboard/store/migrations.py``.
 """
 

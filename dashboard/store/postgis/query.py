@@ -11,6 +11,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from dashboard.problems import Problem, errors
 from dashboard.store.base import Change, NotFound, Rejected
 from dashboard.store.postgis.connect import Connection
@@ -34,19 +36,16 @@ if TYPE_CHECKING:  # pragma: no cover
 _PLACES_CACHE: dict[str, tuple[str, object]] = {}
 
 
-def filter_query(
+def filter_where(
     *,
     start: str | None = None,
     end: str | None = None,
     include_undated: bool = True,
     categories: list[str] | None = None,
     bbox: tuple[float, float, float, float] | None = None,
-) -> tuple[str, dict]:
-    """SQL and parameters selecting incident_id for the filters the app offers: incidents
-    whose own window overlaps [start, end] (undated ones optionally), of the categories,
-    inside the box (lon_min, lat_min, lon_max, lat_max). Placeholders are the driver's
-    (``%(name)s``: run it with ``exec_driver_sql``); two covering indexes answer it without
-    reading the table."""
+) -> tuple[list[str], dict]:
+    """The conditions (to be joined by AND) and parameters of ``filter_query``: shared with
+    the map's pyramid (``pyramid.py``), so both select the same incidents."""
     where, params = [], {}
     window = []
     if start:
@@ -70,6 +69,25 @@ def filter_query(
     if bbox:
         where.append("geom && ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, 4326)")
         params.update(zip(("x0", "y0", "x1", "y1"), bbox, strict=True))
+    return where, params
+
+
+def filter_query(
+    *,
+    start: str | None = None,
+    end: str | None = None,
+    include_undated: bool = True,
+    categories: list[str] | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+) -> tuple[str, dict]:
+    """SQL and parameters selecting incident_id for the filters the app offers: incidents
+    whose own window overlaps [start, end] (undated ones optionally), of the categories,
+    inside the box (lon_min, lat_min, lon_max, lat_max). Placeholders are the driver's
+    (``%(name)s``: run it with ``exec_driver_sql``); two covering indexes answer it without
+    reading the table."""
+    where, params = filter_where(
+        start=start, end=end, include_undated=include_undated, categories=categories, bbox=bbox
+    )
     sql = "SELECT incident_id FROM incidents"
     if where:
         sql += " WHERE " + " AND ".join(where)
@@ -127,15 +145,28 @@ class Reader(Connection):
         row = con.execute(sa.text(sql), key_params(table, key)).first()
         return dict(zip(header, row, strict=True)) if row is not None else None
 
-    def _write_csv_files(self, folder: Path) -> dict[str, Path]:
+    def _write_csv_files(self, folder: Path) -> tuple[dict[str, Path], str, np.ndarray]:
         """The three tables as CSV files in ``folder`` (COPY: fast even at 100,000 rows),
-        read in one snapshot so they agree with each other."""
+        read in one snapshot so they agree with each other; with them, that snapshot's data
+        version and each incident row's ``position``, which tie the loaded rows to what the
+        database computes for them (``pyramid``)."""
         with self._tx() as con:
             con.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            return {
+            paths = {
                 table: self._copy_out(con, table, folder / f"{table}.csv")
                 for table in ("places", "incidents", "routes")
             }
+            version = con.exec_driver_sql("SELECT data_version FROM dashboard_meta").scalar_one()
+            raw = con.connection.driver_connection
+            with (
+                raw.cursor() as cur,
+                cur.copy(
+                    "COPY (SELECT position FROM incidents ORDER BY position) TO STDOUT"
+                ) as copy,
+            ):
+                text = b"".join(bytes(chunk) for chunk in copy)
+            positions = np.array(text.split(), dtype=np.int64)
+            return paths, f"pg:{self.where}:{version}", positions
 
     def write_table_csv(self, table: str, path: Path) -> Path:
         """One table as a CSV file for reading (e.g. the gazetteer for the place finder)."""
@@ -195,7 +226,7 @@ class Reader(Connection):
         from dashboard.data.dataset import check_dataset
 
         with tempfile.TemporaryDirectory(prefix="dashboard-db-") as tmp:
-            paths = self._write_csv_files(Path(tmp))
+            paths, version, positions = self._write_csv_files(Path(tmp))
             dataset, problems = check_dataset(
                 paths["incidents"], paths["routes"], paths["places"], keep_valid=keep_valid
             )
@@ -207,7 +238,41 @@ class Reader(Connection):
             dataset.rejected = [
                 dataclasses.replace(p, path=names.get(p.path, p.path)) for p in dataset.rejected
             ]
+            dataset.store_version = version
+            if len(positions) == len(dataset.incidents):  # every row loaded: row i is positions[i]
+                dataset.store_positions = positions
         return dataset, problems
+
+    def pyramid(
+        self,
+        *,
+        start: str | None = None,
+        end: str | None = None,
+        include_undated: bool = True,
+        categories: list[str] | None = None,
+        bbox: tuple[float, float, float, float] | None = None,
+        budget: int | None = None,
+    ):
+        """The map's zoom pyramid of the point incidents ``filter_ids`` would select,
+        computed by the database (``pyramid.sql_pyramid``): a ``SqlPyramid`` whose version
+        is ``data_version``'s, read in the same snapshot."""
+        from dashboard.aggregate import FEATURE_BUDGET
+        from dashboard.store.postgis.pyramid import sql_pyramid
+
+        with self._tx() as con:
+            con.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            result = sql_pyramid(
+                con,
+                where_key=self.url,
+                places=self._places(con),
+                start=start,
+                end=end,
+                include_undated=include_undated,
+                categories=categories,
+                bbox=bbox,
+                budget=FEATURE_BUDGET if budget is None else budget,
+            )
+        return dataclasses.replace(result, version=f"pg:{self.where}:{result.version}")
 
     def filter_ids(
         self,
