@@ -38,6 +38,7 @@ from benchmarks.synthetic import (
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
 LARGE_BROWSER_SIZE = 1_000_000  # the browser is also timed at the largest size from here up
 BASELINE_LIMIT_S = 60.0  # a baseline run expected to take longer is extrapolated, not run
+BASELINE_UNTIMED_ABOVE = 100_000  # with no smaller size to extrapolate from, none is run above
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -144,7 +145,12 @@ def measure_size(
     progress(f"{n:,} incidents: the app under streamlit.testing")
     entry.update(_prefixed(run_worker("app", paths, 1800), "app"))
     estimate = previous[1] * n / previous[0] if previous else None
-    if estimate is not None and estimate > baseline_limit:
+    if estimate is None and n > BASELINE_UNTIMED_ABOVE:
+        # Nothing smaller ran to extrapolate from, and plain folium at this size would take
+        # hours and tens of GB: say so rather than start it.
+        progress(f"{n:,} incidents: no plain-folium baseline (give a smaller size too)")
+        entry["baseline_skipped"] = "no smaller size ran to extrapolate from"
+    elif estimate is not None and estimate > baseline_limit:
         entry["baseline_extrapolated"] = True
         entry["baseline_map_s"] = estimate
         entry["baseline_from_size"] = previous[0]

@@ -305,3 +305,16 @@ def test_reset_stands_against_a_rerun_sent_with_the_old_search(app, core):
     app.run()  # the browser now sends the cleared value
     widget(app.text_input, "Search summaries and places").set_value("Laos").run()
     assert_shows(app, core, Filters(text="Laos"))
+
+
+def test_a_first_visit_draws_the_map_first_then_the_timeline_and_table(app):
+    """A session's first run sends the map (and what is above the fold) without the timeline
+    and the table, whose scripts held up a first visitor's map; the next run, which the map's
+    first report starts in a browser, adds them."""
+    app.run()
+    assert not app.exception
+    assert map_layers(app)
+    assert len(app.dataframe) == 0 and len(app.get("vega_lite_chart")) == 0
+    app.run()
+    assert len(app.dataframe) == 1 and len(app.get("vega_lite_chart")) == 1
+    assert map_layers(app)
