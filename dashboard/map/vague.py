@@ -164,6 +164,7 @@ def layers(
     """What ``split`` took out, as layer groups: areas with a count label and a popup of their
     records, and route legs with an unstated end (dashed, labelled, no stop mark at a
     stand-in). The map needs ``install`` first. Each group is one ``LayerScript``."""
+    t = translator(lang)
     avoid = rest["avoid"]
     areas = []
     for area in rest["groups"]:
@@ -196,7 +197,10 @@ def layers(
             marker_item(
                 label_point(area.geometry, avoid),
                 icon={
-                    "html": f"<div>{esc(area.label)}: <b>{len(area.incident_ids)}</b></div>",
+                    "html": (
+                        f"<div>{esc(area.label)}: <b>{esc(t.number(len(area.incident_ids)))}</b>"
+                        "</div>"
+                    ),
                     "iconSize": [1, 1],
                     "className": f"area-label area-{area.key.split(':')[0]}",
                 },

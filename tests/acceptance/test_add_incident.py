@@ -88,6 +88,9 @@ def test_add_an_incident_found_by_its_korean_name_then_find_it_on_the_map(app: U
     app.open()
     expect(app.page.get_by_text("Add, edit or import incidents")).to_be_visible(timeout=FIRST_DRAW)
     app.wait_for_map("s.markers.length > 0", timeout=FIRST_DRAW)
+    # the page settles first: the map's first report brings the timeline and the table,
+    # which move the form down the page
+    assert app.wait_idle(timeout=FIRST_DRAW)
 
     _type(app, "Incident id", new_id)
     _choose(app, "Category", "Border crossing")

@@ -37,7 +37,12 @@
         return pick;
     }
     var NUM = new Intl.NumberFormat(W.numberLocale);
-    var SHORT = new Intl.NumberFormat(W.numberLocale, {notation: "compact", maximumFractionDigits: 1});
+    // A circle's count in the exports' style (export/symbols.compact_number): in full below a
+    // thousand, one decimal below ten thousand (2.8K), none above (25K, 251K), so the map and
+    // a snapshot of it write the same number.
+    var SHORT1 = new Intl.NumberFormat(W.numberLocale, {notation: "compact", maximumFractionDigits: 1});
+    var SHORT0 = new Intl.NumberFormat(W.numberLocale, {notation: "compact", maximumFractionDigits: 0});
+    var SHORT = {format: function (n) { return (n < 10000 ? SHORT1 : SHORT0).format(n); }};
     var n = D.n, radius = 5, PAD = 0.25;
     var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     function text(col, i) { return !col ? null : col.v ? col.v[i] : col.u[col.i[i]]; }
