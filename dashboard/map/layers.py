@@ -19,7 +19,7 @@ from dashboard.map.legend import legend_keys
 from dashboard.map.markers import incident_markers
 from dashboard.map.points import LARGE_THRESHOLD, IncidentPoints
 from dashboard.map.routes import route_layer
-from dashboard.map.scripts import LayerScript, ScriptCall, marker_item
+from dashboard.map.scripts import LayerScript, ScriptCall, marker_item, ring_item
 from dashboard.placenames import place_label
 from dashboard.vague.areas import AREA_KINDS
 from dashboard.vocab import SELECTED_RING
@@ -154,15 +154,14 @@ def map_layers(
     state = folium.FeatureGroup(name="View", show=True, control=False)
     ring = _selected_point(incidents, data, selected)
     if ring is not None:
-        folium.CircleMarker(
+        item = ring_item(
             ring,
             radius=24 if presentation else 18,
             color=SELECTED_RING,
             weight=3,
-            fill=False,
-            interactive=False,
             class_name="selected-ring",
-        ).add_to(state)
+        )
+        LayerScript([item]).add_to(state)
     keys = legend_keys(
         list(data.categories),
         data.routes["status"].unique(),

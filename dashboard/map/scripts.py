@@ -164,6 +164,23 @@ def marker_item(
     return item
 
 
+def ring_item(location, *, radius: float, color: str, weight: float, class_name: str) -> dict:
+    """A ring round a point (``L.circleMarker``, not interactive), drawn above every marker
+    and aggregate circle (``behaviour.js``: the "ring" pane), so a selected incident inside a
+    circle of thousands still shows where it is."""
+    return {
+        "ring": [float(location[0]), float(location[1])],
+        "options": {
+            "radius": radius,
+            "color": color,
+            "weight": weight,
+            "fill": False,
+            "interactive": False,
+            "className": class_name,
+        },
+    }
+
+
 def area_item(
     geojson: str,
     *,

@@ -89,7 +89,8 @@ def test_add_an_incident_found_by_its_korean_name_then_find_it_on_the_map(app: U
     expect(app.page.get_by_text("Add, edit or import incidents")).to_be_visible(timeout=FIRST_DRAW)
     app.wait_for_map("s.markers.length > 0", timeout=FIRST_DRAW)
     # the page settles first: the map's first report brings the timeline and the table,
-    # which move the form down the page
+    # which move the form down the page (and draw it anew)
+    expect(app.page.get_by_test_id("stDataFrame").first).to_be_visible(timeout=FIRST_DRAW)
     assert app.wait_idle(timeout=FIRST_DRAW)
 
     _type(app, "Incident id", new_id)
@@ -100,6 +101,7 @@ def test_add_an_incident_found_by_its_korean_name_then_find_it_on_the_map(app: U
     window.scroll_into_view_if_needed()
     app.click_centre(window)
     app.page.wait_for_function("() => !document.querySelector('input[type=date]')")
+    assert app.wait_idle()  # that rerun has ended: the form's fields are drawn anew
     _type(app, "Date note", "Workflow test row: the window is left out on purpose.")
 
     # The offline finder, from the Korean name: the best answer is used as it is offered.

@@ -171,3 +171,56 @@ def test_enter_on_a_focused_circle_opens_it_like_a_click(exported):
             )
         finally:
             browser.close()
+
+
+def test_a_selected_incident_shows_above_the_circle_that_holds_it(tmp_path):
+    """A selection ring drawn under a circle of thousands would hide where the incident is:
+    the ring is drawn above every marker and circle, and at the opening view it falls on the
+    circle that holds its incident."""
+    from playwright.sync_api import sync_playwright
+
+    from dashboard.map.assets import standalone_html as page_html
+    from dashboard.map.build import MapOptions, build_map
+    from harness.chromium import block_external, launch_chromium
+
+    data = write_synthetic(tmp_path, 3_000, layout="clustered")
+    dataset, _ = check_dataset(data.incidents, data.routes, data.places)
+    incidents = prepare(dataset.incidents, dataset.places)
+    points = incidents[drawn_as(incidents, dataset.places) == "point"]
+    selected = str(points["incident_id"].iloc[0])
+    m = build_map(
+        incidents,
+        dataset.routes.iloc[:0],
+        dataset.places,
+        MapOptions(selected=selected),
+        asset_base=None,
+    )
+    page_file = tmp_path / "selected.html"
+    page_file.write_text(page_html(m), encoding="utf-8")
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            block_external(page)
+            page.goto(page_file.as_uri())
+            _settled(page)
+            found = page.evaluate(
+                """() => {
+                    const ring = document.querySelector(".selected-ring");
+                    if (!ring) return null;
+                    const z = (el) => Number(getComputedStyle(el.closest(".leaflet-pane")).zIndex);
+                    const r = ring.getBoundingClientRect();
+                    const x = r.left + r.width / 2, y = r.top + r.height / 2;
+                    const under = [...document.querySelectorAll(".incident-cluster")].filter((c) => {
+                        const b = c.getBoundingClientRect();
+                        return b.left <= x && x <= b.right && b.top <= y && y <= b.bottom;
+                    });
+                    return {ring: z(ring), markers: z(document.querySelector(".incident-cluster")),
+                            under: under.length};
+                }"""
+            )
+        finally:
+            browser.close()
+    assert found is not None, "no selection ring drawn"
+    assert found["under"] >= 1  # the incident is inside a circle at this view ...
+    assert found["ring"] > found["markers"]  # ... and its ring is drawn above it

@@ -242,6 +242,14 @@
                 if (item.icon) { layer.setIcon(L.divIcon(item.icon)); }
             } else if (item.geojson) {
                 layer = E.area(item);
+            } else if (item.ring) {
+                // above markers and aggregate circles (markerPane 600), below popups (700)
+                if (!E.map.getPane("ring")) {
+                    var pane = E.map.createPane("ring");
+                    pane.style.zIndex = 650;
+                    pane.style.pointerEvents = "none";
+                }
+                layer = L.circleMarker(item.ring, L.extend({pane: "ring"}, item.options));
             } else {
                 return;
             }
