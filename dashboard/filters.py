@@ -145,8 +145,9 @@ SEARCH_CHUNK = 100_000  # rows folded at a time: the text's copies while it is m
 
 
 def search_text(incidents: pd.DataFrame, places: gpd.GeoDataFrame) -> pd.Series:
-    """What the search box matches for each incident: its words folded, and the names (in
-    every spelling the gazetteer has) of its place and of the places its text names. Made
+    """What the search box matches for each incident besides its own place (``place_search``,
+    matched once per place): its words folded, and the names (in every spelling the gazetteer
+    has) of the places its text names. Made
     ``SEARCH_CHUNK`` rows at a time: at a million incidents, made at once, its intermediate
     copies nearly doubled the app's peak memory (1.9 to 3.7 GB)."""
     if len(incidents) <= SEARCH_CHUNK:
