@@ -257,16 +257,16 @@ def monthly_counts(incidents: pd.DataFrame, shown: pd.Series | None = None) -> p
     known = codes >= 0
     month, codes, flags = month[known], codes[known], flags[dated][known]
     first = int(month.min()) if len(month) else 0
-    key = ((month - first) * len(names) + codes) * 2 + flags
-    n = np.bincount(key)
+    kinds = max(len(names), 1)
+    n = np.bincount(((month - first) * kinds + codes) * 2 + flags)
     found = np.flatnonzero(n)
     counts = pd.DataFrame(
         {
-            "month": pd.to_datetime(
-                (found // 2 // max(len(names), 1) + first).astype("datetime64[M]")
-            ).astype("datetime64[us]"),
+            "month": pd.to_datetime((found // 2 // kinds + first).astype("datetime64[M]")).astype(
+                "datetime64[us]"
+            ),
             "category": pd.Series(
-                np.asarray(names, dtype=object)[found // 2 % max(len(names), 1)],
+                np.asarray(names, dtype=object)[found // 2 % kinds],
                 dtype=incidents["category"].dtype,
             ),
             "shown": (found % 2).astype(bool),

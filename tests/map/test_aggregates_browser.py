@@ -6,6 +6,7 @@ gazetteer's towns) is made at run time."""
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,10 @@ from dashboard.filters import prepare, routes_for
 from dashboard.vague.areas import drawn_as
 from harness.chromium import CHROMIUM
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no Chromium")
+pytestmark = [
+    pytest.mark.browser,  # every test here opens the page in Chromium (through _opened)
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no Chromium"),
+]
 SIZE = 20_000
 VIEWPORTS = [(1366, 768), (1920, 1080)]
 
@@ -55,6 +59,25 @@ def _settled(page) -> None:
         polling=250,
         timeout=30_000,
     )
+
+
+@contextmanager
+def _opened(page_file: Path, width: int = 1366, height: int = 768):
+    """The exported map page in Chromium, offline, once its layer has drawn and settled."""
+    from playwright.sync_api import sync_playwright
+
+    from harness.chromium import block_external, launch_chromium
+
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            block_external(page)
+            page.goto(page_file.as_uri())
+            _settled(page)
+            yield page
+        finally:
+            browser.close()
 
 
 def _biggest(page) -> dict:
@@ -140,48 +163,34 @@ def test_a_circle_says_how_many_and_splits_when_clicked(exported, width, height)
 def test_enter_on_a_focused_circle_opens_it_like_a_click(exported):
     """A keyboard user: a circle in the Tab order, Enter zooms into it as a click does. (The
     focus is put on the circle directly: Tab would first pass every area and route leg.)"""
-    from playwright.sync_api import sync_playwright
-
-    from harness.chromium import block_external, launch_chromium
 
     page_file, _ = exported
-    with sync_playwright() as pw:
-        browser = launch_chromium(pw)
-        try:
-            page = browser.new_page(viewport={"width": 1366, "height": 768})
-            block_external(page)
-            page.goto(page_file.as_uri())
-            _settled(page)
-            zoom = page.evaluate("Object.values(window).find((v) => v instanceof L.Map).getZoom()")
-            focused = page.evaluate(
-                """() => {
-                    let best = null;
-                    for (const el of document.querySelectorAll('.incident-cluster'))
-                        if (!best || Number(el.dataset.count) > Number(best.dataset.count)) best = el;
-                    best.focus();
-                    return document.activeElement === best && best.getAttribute('tabindex');
-                }"""
-            )
-            assert focused == "0"  # in the Tab order
-            page.keyboard.press("Enter")
-            page.wait_for_function(
-                "(z) => Object.values(window).find((v) => v instanceof L.Map).getZoom() > z",
-                arg=zoom,
-                timeout=30_000,
-            )
-        finally:
-            browser.close()
+    with _opened(page_file) as page:
+        zoom = page.evaluate("Object.values(window).find((v) => v instanceof L.Map).getZoom()")
+        focused = page.evaluate(
+            """() => {
+                let best = null;
+                for (const el of document.querySelectorAll('.incident-cluster'))
+                    if (!best || Number(el.dataset.count) > Number(best.dataset.count)) best = el;
+                best.focus();
+                return document.activeElement === best && best.getAttribute('tabindex');
+            }"""
+        )
+        assert focused == "0"  # in the Tab order
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            "(z) => Object.values(window).find((v) => v instanceof L.Map).getZoom() > z",
+            arg=zoom,
+            timeout=30_000,
+        )
 
 
 def test_a_selected_incident_shows_above_the_circle_that_holds_it(tmp_path):
     """A selection ring drawn under a circle of thousands would hide where the incident is:
     the ring is drawn above every marker and circle, and at the opening view it falls on the
     circle that holds its incident."""
-    from playwright.sync_api import sync_playwright
-
     from dashboard.map.assets import standalone_html as page_html
     from dashboard.map.build import MapOptions, build_map
-    from harness.chromium import block_external, launch_chromium
 
     data = write_synthetic(tmp_path, 3_000, layout="clustered")
     dataset, _ = check_dataset(data.incidents, data.routes, data.places)
@@ -197,30 +206,22 @@ def test_a_selected_incident_shows_above_the_circle_that_holds_it(tmp_path):
     )
     page_file = tmp_path / "selected.html"
     page_file.write_text(page_html(m), encoding="utf-8")
-    with sync_playwright() as pw:
-        browser = launch_chromium(pw)
-        try:
-            page = browser.new_page(viewport={"width": 1366, "height": 768})
-            block_external(page)
-            page.goto(page_file.as_uri())
-            _settled(page)
-            found = page.evaluate(
-                """() => {
-                    const ring = document.querySelector(".selected-ring");
-                    if (!ring) return null;
-                    const z = (el) => Number(getComputedStyle(el.closest(".leaflet-pane")).zIndex);
-                    const r = ring.getBoundingClientRect();
-                    const x = r.left + r.width / 2, y = r.top + r.height / 2;
-                    const under = [...document.querySelectorAll(".incident-cluster")].filter((c) => {
-                        const b = c.getBoundingClientRect();
-                        return b.left <= x && x <= b.right && b.top <= y && y <= b.bottom;
-                    });
-                    return {ring: z(ring), markers: z(document.querySelector(".incident-cluster")),
-                            under: under.length};
-                }"""
-            )
-        finally:
-            browser.close()
+    with _opened(page_file) as page:
+        found = page.evaluate(
+            """() => {
+                const ring = document.querySelector(".selected-ring");
+                if (!ring) return null;
+                const z = (el) => Number(getComputedStyle(el.closest(".leaflet-pane")).zIndex);
+                const r = ring.getBoundingClientRect();
+                const x = r.left + r.width / 2, y = r.top + r.height / 2;
+                const under = [...document.querySelectorAll(".incident-cluster")].filter((c) => {
+                    const b = c.getBoundingClientRect();
+                    return b.left <= x && x <= b.right && b.top <= y && y <= b.bottom;
+                });
+                return {ring: z(ring), markers: z(document.querySelector(".incident-cluster")),
+                        under: under.length};
+            }"""
+        )
     assert found is not None, "no selection ring drawn"
     assert found["under"] >= 1  # the incident is inside a circle at this view ...
     assert found["ring"] > found["markers"]  # ... and its ring is drawn above it
